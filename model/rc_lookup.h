@@ -1,0 +1,41 @@
+/*
+ * rc_lookup: resolving a route without any cache -- MX query, preference order, null MX,
+ * implicit MX, exchangers' addresses, and the effective TTL (minimum over all records used;
+ * TTLs above 2^31-1 count as 0, RFC 2181 section 8).
+ */
+#ifndef RC_LOOKUP_H
+#define RC_LOOKUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "rc_resolver.h"
+#include "rc_route.h"
+#include "rc_status.h"
+
+/* Normalises a domain name: lower case, no trailing dot. RC_INVAL with *why for empty names,
+ * names over 253 octets (255 in wire form), labels over 63 octets, empty labels, or characters
+ * other than letters, digits, '-' and '_'. out must hold 254 octets. */
+enum rc_status rc_name_normalize(const char *in, char *out, size_t outlen, char *why,
+                                 size_t whylen);
+
+/* Parses one DNS response (wire) to the question (qname, qtype). Fuzz entry point.
+ * RC_OK: records of qtype were found; *ttl_out is their minimum TTL, and for MX the
+ * (pref, exchanger) pairs, for A/AAAA the addresses, are appended to *rrs (text, one per line:
+ * "pref name" or "addr"), caller frees *rrs with free(). RC_NXDOMAIN, RC_NOADDR (NOERROR with no
+ * records of qtype, i.e. NODATA), RC_RETRY (SERVFAIL, REFUSED, other rcodes, malformed or not an
+ * answer to this question). CNAMEs in the answer are followed within the response. */
+enum rc_status rc_answer_parse(const uint8_t *wire, size_t len, const char *qname, uint16_t qtype,
+                               char **rrs, uint32_t *ttl_out, char *why, size_t whylen);
+
+/* Resolves a mail domain's route through r (RFC 5321 section 5.1). want_aaaa adds AAAA queries.
+ * faults: RC_FAULT_* bits that change route building (RC_FAULT_IGNORE_ADDR_TTL).
+ * RC_OK: *out is new, caller frees with rc_route_free. Otherwise no route or RC_RETRY with *why. */
+enum rc_status rc_lookup_route(struct rc_resolver *r, const char *domain, int want_aaaa,
+                               unsigned faults, struct rc_route **out, char *why, size_t whylen);
+
+/* Resolves a host's addresses only (the forward host): a route with one exchanger, the host.
+ * RC_OK: *out new, caller frees with rc_route_free. */
+enum rc_status rc_lookup_host(struct rc_resolver *r, const char *host, int want_aaaa,
+                              struct rc_route **out, char *why, size_t whylen);
+
+#endif

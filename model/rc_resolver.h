@@ -1,0 +1,56 @@
+/*
+ * rc_resolver: the narrow resolver interface the model resolves through.
+ *
+ * A resolver sends one question and hands back the raw DNS response in wire format; the model
+ * parses and judges it (rc_answer.h) so every implementation -- ldns over the network, or the
+ * in-process stub used by unit tests -- goes through the same answer handling.
+ */
+#ifndef RC_RESOLVER_H
+#define RC_RESOLVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "rc_status.h"
+
+struct rc_resolver;
+
+/* Sends a query for (qname, qtype, class IN). On RC_OK *wire is a malloc'd response of *len
+ * octets that the caller frees with free(). RC_RETRY on timeout or transport error; RC_INVAL on
+ * a bad qname; RC_NOMEM. On error *why (if why != NULL) gets a one-line reason. */
+enum rc_status rc_resolver_query(struct rc_resolver *r, const char *qname, uint16_t qtype,
+                                 uint8_t **wire, size_t *len, char *why, size_t whylen);
+
+/* Number of queries sent so far (every call to rc_resolver_query that reached the transport). */
+uint64_t rc_resolver_queries(const struct rc_resolver *r);
+
+/* Frees the resolver; NULL is fine. */
+void rc_resolver_free(struct rc_resolver *r);
+
+/* The ldns resolver: UDP to addr:port with TCP fallback on truncation, each attempt bounded by
+ * timeout_ms, `retries` extra UDP attempts. addr is an IPv4 or IPv6 literal. RC_INVAL with *why
+ * on a bad address. Caller frees with rc_resolver_free. */
+enum rc_status rc_resolver_ldns_new(struct rc_resolver **out, const char *addr, uint16_t port,
+                                    unsigned timeout_ms, unsigned retries, char *why,
+                                    size_t whylen);
+
+/* The stub resolver for hermetic unit tests: answers from zone data given in RFC 1035 master
+ * file syntax (parsed by ldns). Special per-name behaviour is set with rc_resolver_stub_fault.
+ * Caller frees with rc_resolver_free. */
+enum rc_status rc_resolver_stub_new(struct rc_resolver **out);
+/* Replaces the stub's content with the records in `zone` (master-file text, TTL on each
+ * record). RC_INVAL with *why "line N: ..." on a syntax error; content is unchanged then. */
+enum rc_status rc_resolver_stub_load(struct rc_resolver *r, const char *zone, char *why,
+                                     size_t whylen);
+
+enum rc_stub_fault {
+    RC_STUB_NONE,     /* answer from the zone data */
+    RC_STUB_SERVFAIL, /* rcode SERVFAIL */
+    RC_STUB_TIMEOUT,  /* no answer: rc_resolver_query returns RC_RETRY */
+    RC_STUB_MALFORMED,/* truncated garbage response */
+    RC_STUB_MISMATCH  /* a well-formed answer to a different question */
+};
+/* Sets a fault for every query whose qname equals name (case-insensitive). name is copied. */
+enum rc_status rc_resolver_stub_fault(struct rc_resolver *r, const char *name,
+                                      enum rc_stub_fault fault);
+
+#endif
