@@ -29,4 +29,22 @@ size_t rc_route_format(const struct rc_route *rt, char *buf, size_t buflen);
 enum rc_status rc_route_dup(const struct rc_route *rt, struct rc_route **out);
 void rc_route_free(struct rc_route *rt);   /* NULL is fine */
 
+/* One exchanger's data for rc_route_new: name, preference and naddr address strings. */
+struct rc_route_xspec {
+    const char *name;
+    uint16_t pref;
+    size_t naddr;
+    const char *const *addrs;
+};
+
+/* Builds a route in ONE allocation (header, exchangers, address table and strings), so a cache
+ * entry costs one malloc for its route and rc_route_dup is a copy. Exchangers are kept in the
+ * order given (callers sort). Every string is copied. RC_INVAL if a string is NULL or the route
+ * would exceed 4 GiB or 65535 exchangers; RC_NOMEM. Caller frees *out with rc_route_free. */
+enum rc_status rc_route_new(struct rc_route **out, const char *domain, int implicit, uint32_t ttl,
+                            const struct rc_route_xspec *xch, size_t nxch);
+
+/* Bytes of the route's one allocation (what its data costs, without malloc's own overhead). */
+size_t rc_route_size(const struct rc_route *rt);
+
 #endif
