@@ -15,6 +15,8 @@
 #include "rc_route.h"
 #include "rc_status.h"
 
+struct rc_cache;
+
 enum rc_mode { RC_MODE_LEGACY, RC_MODE_TTL };
 const char *rc_mode_str(enum rc_mode m);                 /* "legacy" / "ttl"; static */
 int rc_mode_from_str(const char *s, enum rc_mode *out);  /* 0 ok, -1 unknown */

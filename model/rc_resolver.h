@@ -53,4 +53,10 @@ enum rc_stub_fault {
 enum rc_status rc_resolver_stub_fault(struct rc_resolver *r, const char *name,
                                       enum rc_stub_fault fault);
 
+/* The stub's query log, for tests that check which queries a lookup made (COM-9): the number
+ * of queries received, and query i's name (as asked, borrowed until the stub is freed) with its
+ * type in *qtype. NULL when r is not a stub or i is out of range. */
+size_t rc_resolver_stub_log_count(const struct rc_resolver *r);
+const char *rc_resolver_stub_log(const struct rc_resolver *r, size_t i, uint16_t *qtype);
+
 #endif

@@ -1,0 +1,342 @@
+/*
+ * rc_lookup: resolving one mail route without a cache (RFC 5321 section 5.1): the MX query,
+ * null MX (RFC 7505), the implicit MX, the exchangers' addresses in preference order, and the
+ * route's lifetime. Also the domain-name normaliser, which hashes while it copies so the cache
+ * touches each octet of a looked-up name once.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "rc_cache.h"
+#include "rc_internal.h"
+#include "rc_lookup.h"
+
+#define QTYPE_A 1
+#define QTYPE_MX 15
+#define QTYPE_AAAA 28
+
+enum rc_status rc_name_key(const char *in, int keep_case, char *out, size_t outlen, size_t *len,
+                           uint32_t *hash, char *why, size_t whylen)
+{
+    if (in == NULL || out == NULL || len == NULL || hash == NULL) {
+        rc_why(why, whylen, "domain name is NULL");
+        return RC_INVAL;
+    }
+    uint32_t h = 2166136261u; /* FNV-1a */
+    size_t n = 0, label = 0;
+    for (const unsigned char *p = (const unsigned char *)in; *p != '\0'; p++) {
+        unsigned char ch = *p;
+        if (ch == '.') {
+            if (label == 0) {
+                rc_why(why, whylen, "domain \"%.80s\": empty label", in);
+                return RC_INVAL;
+            }
+            if (p[1] == '\0')
+                break; /* one trailing dot: the same name */
+            label = 0;
+        } else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_') {
+            label++;
+        } else if (ch >= 'A' && ch <= 'Z') {
+            if (!keep_case)
+                ch = (unsigned char)(ch - 'A' + 'a');
+            label++;
+        } else {
+            rc_why(why, whylen, "domain \"%.80s\": character 0x%02x not allowed", in, ch);
+            return RC_INVAL;
+        }
+        if (label > 63) {
+            rc_why(why, whylen, "domain \"%.80s\": label longer than 63 octets", in);
+            return RC_INVAL;
+        }
+        if (n >= 253 || n + 1 >= outlen) {
+            rc_why(why, whylen, "domain \"%.80s...\": longer than 253 octets", in);
+            return RC_INVAL;
+        }
+        out[n++] = (char)ch;
+        h = (h ^ ch) * 16777619u;
+    }
+    if (n == 0) {
+        rc_why(why, whylen, "domain name is empty");
+        return RC_INVAL;
+    }
+    out[n] = '\0';
+    *len = n;
+    *hash = h;
+    return RC_OK;
+}
+
+enum rc_status rc_name_normalize(const char *in, char *out, size_t outlen, char *why,
+                                 size_t whylen)
+{
+    size_t n;
+    uint32_t h;
+    if (out == NULL || outlen == 0) {
+        rc_why(why, whylen, "rc_name_normalize: no output buffer");
+        return RC_INVAL;
+    }
+    enum rc_status st = rc_name_key(in, 0, out, outlen, &n, &h, why, whylen);
+    if (st != RC_OK)
+        out[0] = '\0';
+    return st;
+}
+
+/* Growing list of address strings for the exchanger being resolved. */
+struct addrs {
+    char **v;
+    size_t n, cap;
+};
+
+static void addrs_clear(struct addrs *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->v[i]);
+    free(a->v);
+    a->v = NULL;
+    a->n = a->cap = 0;
+}
+
+static int addrs_add_lines(struct addrs *a, const char *text)
+{
+    for (const char *p = text; p != NULL && *p != '\0';) {
+        const char *eol = strchr(p, '\n');
+        size_t k = eol ? (size_t)(eol - p) : strlen(p);
+        if (a->n == a->cap) {
+            size_t cap = a->cap ? a->cap * 2 : 4;
+            char **nv = realloc(a->v, cap * sizeof(*nv));
+            if (nv == NULL)
+                return -1;
+            a->v = nv;
+            a->cap = cap;
+        }
+        a->v[a->n] = strndup(p, k);
+        if (a->v[a->n] == NULL)
+            return -1;
+        a->n++;
+        p = eol ? eol + 1 : p + k;
+    }
+    return 0;
+}
+
+/* One query through r, judged by rc_answer_parse. */
+static enum rc_status ask(struct rc_resolver *r, const char *name, uint16_t qtype, char **rrs,
+                          uint32_t *ttl, char *why, size_t whylen)
+{
+    uint8_t *wire = NULL;
+    size_t len = 0;
+    *rrs = NULL;
+    enum rc_status st = rc_resolver_query(r, name, qtype, &wire, &len, why, whylen);
+    if (st != RC_OK)
+        return st == RC_INVAL || st == RC_NOMEM ? st : RC_RETRY;
+    st = rc_answer_parse(wire, len, name, qtype, rrs, ttl, why, whylen);
+    free(wire);
+    return st;
+}
+
+/* A and (want_aaaa) AAAA of host into a; *ttl lowered to each address RRset's TTL.
+ * RC_OK if any address was found; else RC_RETRY if a query failed temporarily, RC_NXDOMAIN if
+ * the host does not exist, RC_NOADDR otherwise; RC_NOMEM/RC_INVAL passed through. */
+static enum rc_status host_addrs(struct rc_resolver *r, const char *host, int want_aaaa,
+                                 struct addrs *a, uint32_t *ttl, char *why, size_t whylen)
+{
+    const uint16_t types[2] = {QTYPE_A, QTYPE_AAAA};
+    int retry = 0, nx = 0;
+    for (int i = 0; i < (want_aaaa ? 2 : 1); i++) {
+        char *rrs = NULL;
+        uint32_t t = 0;
+        enum rc_status st = ask(r, host, types[i], &rrs, &t, why, whylen);
+        if (st == RC_OK) {
+            int bad = addrs_add_lines(a, rrs);
+            free(rrs);
+            if (bad)
+                return RC_NOMEM;
+            *ttl = t < *ttl ? t : *ttl;
+        } else if (st == RC_NOMEM || st == RC_INVAL) {
+            return st;
+        } else if (st == RC_RETRY) {
+            retry = 1;
+        } else if (st == RC_NXDOMAIN) {
+            nx = 1;
+        }
+    }
+    if (a->n > 0)
+        return RC_OK;
+    if (retry)
+        return RC_RETRY;
+    rc_why(why, whylen, "%s: %s", host, nx ? "host does not exist" : "no address records");
+    return nx ? RC_NXDOMAIN : RC_NOADDR;
+}
+
+struct mx {
+    uint16_t pref;
+    size_t order; /* position in the answer, for a deterministic sort */
+    char name[254];
+    struct addrs addrs;
+};
+
+static int mx_cmp(const void *x, const void *y)
+{
+    const struct mx *a = x, *b = y;
+    if (a->pref != b->pref)
+        return a->pref < b->pref ? -1 : 1;
+    int c = strcmp(a->name, b->name);
+    if (c != 0)
+        return c;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* Parses "pref name" lines into mx[] (names normalised; unusable names dropped). */
+static size_t parse_mx(const char *text, struct mx *mx, size_t max)
+{
+    size_t n = 0;
+    for (const char *p = text; p != NULL && *p != '\0' && n < max; n++) {
+        char *end;
+        unsigned long pref = strtoul(p, &end, 10);
+        const char *name = end + (*end == ' ');
+        const char *eol = strchr(name, '\n');
+        size_t k = eol ? (size_t)(eol - name) : strlen(name);
+        char tmp[1100];
+        memset(&mx[n], 0, sizeof(mx[n]));
+        mx[n].pref = (uint16_t)pref;
+        mx[n].order = n;
+        if (k < sizeof(tmp)) {
+            memcpy(tmp, name, k);
+            tmp[k] = '\0';
+            if (strcmp(tmp, ".") == 0)
+                strcpy(mx[n].name, ".");
+            else if (rc_name_normalize(tmp, mx[n].name, sizeof(mx[n].name), NULL, 0) != RC_OK)
+                mx[n].name[0] = '\0'; /* not a host name: skipped */
+        }
+        p = eol ? eol + 1 : name + k;
+    }
+    return n;
+}
+
+static enum rc_status build(struct mx *mx, size_t n, const char *domain, int implicit,
+                            uint32_t ttl, struct rc_route **out)
+{
+    struct rc_route_xspec spec[64];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 64; i++) {
+        if (mx[i].addrs.n == 0)
+            continue;
+        spec[k].name = mx[i].name;
+        spec[k].pref = mx[i].pref;
+        spec[k].naddr = mx[i].addrs.n;
+        spec[k].addrs = (const char *const *)mx[i].addrs.v;
+        k++;
+    }
+    return rc_route_new(out, domain, implicit, ttl, spec, k);
+}
+
+/* At most this many exchangers are used; more is not a real mail domain. */
+#define MAX_MX 64
+
+enum rc_status rc_lookup_route(struct rc_resolver *r, const char *domain, int want_aaaa,
+                               unsigned faults, struct rc_route **out, char *why, size_t whylen)
+{
+    char name[254];
+    if (out != NULL)
+        *out = NULL;
+    if (r == NULL || out == NULL) {
+        rc_why(why, whylen, "rc_lookup_route: NULL argument");
+        return RC_INVAL;
+    }
+    enum rc_status st = rc_name_normalize(domain, name, sizeof(name), why, whylen);
+    if (st != RC_OK)
+        return st;
+
+    char *rrs = NULL;
+    uint32_t mx_ttl = 0;
+    st = ask(r, name, QTYPE_MX, &rrs, &mx_ttl, why, whylen);
+    if (st == RC_NOADDR) {
+        /* NODATA for MX: the implicit MX, the domain itself as its only exchanger. */
+        struct mx *self = calloc(1, sizeof(*self));
+        if (self == NULL)
+            return RC_NOMEM;
+        strcpy(self->name, name);
+        uint32_t ttl = UINT32_MAX;
+        st = host_addrs(r, name, want_aaaa, &self->addrs, &ttl, why, whylen);
+        if (st == RC_OK)
+            st = build(self, 1, name, 1, ttl, out);
+        else if (st == RC_NXDOMAIN)
+            st = RC_NOADDR; /* NODATA then NXDOMAIN: a server changing its mind; no route */
+        addrs_clear(&self->addrs);
+        free(self);
+        if (st == RC_NOADDR)
+            rc_why(why, whylen, "%s: no MX records and no address", name);
+        return st;
+    }
+    if (st != RC_OK)
+        return st;
+
+    struct mx *mx = calloc(MAX_MX, sizeof(*mx));
+    if (mx == NULL) {
+        free(rrs);
+        return RC_NOMEM;
+    }
+    size_t n = parse_mx(rrs, mx, MAX_MX);
+    free(rrs);
+    if (n == 1 && mx[0].pref == 0 && strcmp(mx[0].name, ".") == 0) {
+        free(mx);
+        rc_why(why, whylen, "%s: null MX (RFC 7505)", name);
+        return RC_NULLMX;
+    }
+    qsort(mx, n, sizeof(*mx), mx_cmp);
+
+    uint32_t ttl = mx_ttl, addr_ttl = UINT32_MAX;
+    int retry = 0;
+    size_t usable = 0;
+    st = RC_OK;
+    for (size_t i = 0; i < n && st != RC_NOMEM && st != RC_INVAL; i++) {
+        if (mx[i].name[0] == '\0' || strcmp(mx[i].name, ".") == 0)
+            continue;
+        uint32_t t = UINT32_MAX;
+        st = host_addrs(r, mx[i].name, want_aaaa, &mx[i].addrs, &t, why, whylen);
+        if (st == RC_OK) {
+            usable++;
+            addr_ttl = t < addr_ttl ? t : addr_ttl;
+        } else if (st == RC_RETRY) {
+            retry = 1;
+        }
+    }
+    if (st == RC_NOMEM || st == RC_INVAL) {
+        /* keep st */
+    } else if (usable == 0) {
+        st = retry ? RC_RETRY : RC_NOADDR;
+        rc_why(why, whylen, "%s: no exchanger has an address%s", name,
+               retry ? " (some lookups failed temporarily)" : "");
+    } else {
+        if (!(faults & RC_FAULT_IGNORE_ADDR_TTL))
+            ttl = addr_ttl < ttl ? addr_ttl : ttl;
+        st = build(mx, n, name, 0, ttl, out);
+    }
+    for (size_t i = 0; i < n; i++)
+        addrs_clear(&mx[i].addrs);
+    free(mx);
+    return st;
+}
+
+enum rc_status rc_lookup_host(struct rc_resolver *r, const char *host, int want_aaaa,
+                              struct rc_route **out, char *why, size_t whylen)
+{
+    char name[254];
+    if (out != NULL)
+        *out = NULL;
+    if (r == NULL || out == NULL) {
+        rc_why(why, whylen, "rc_lookup_host: NULL argument");
+        return RC_INVAL;
+    }
+    enum rc_status st = rc_name_normalize(host, name, sizeof(name), why, whylen);
+    if (st != RC_OK)
+        return st;
+    struct mx *self = calloc(1, sizeof(*self));
+    if (self == NULL)
+        return RC_NOMEM;
+    strcpy(self->name, name);
+    uint32_t ttl = UINT32_MAX;
+    st = host_addrs(r, name, want_aaaa, &self->addrs, &ttl, why, whylen);
+    if (st == RC_OK)
+        st = build(self, 1, name, 0, ttl, out);
+    addrs_clear(&self->addrs);
+    free(self);
+    return st;
+}
