@@ -17,6 +17,8 @@ struct st_caps {
     int forward_host;     /* can be configured with a forward host and asked for it */
     int noroute_visible;  /* reports "no route" apart from temporary failure */
     int route_visible;    /* reports the route it used (exchanger names and/or addresses) */
+    int route_addr_only;  /* route_text is only the address the target used (an MTA target:
+                             the SMTP sink address it delivered to), e.g. "127.0.0.10" */
     size_t capacity;      /* declared route-cache capacity, 0 = none declared */
     char mode_hint[16];   /* "legacy", "ttl" or "" : the spec the target claims */
 };
