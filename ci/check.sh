@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Hardening checks, run by ci/test.sh after the default preset's tests (which it does not
+# repeat). Steps, each with one summary line:
+#   asan      build the asan preset, run every CTest test under ASan+UBSan (halt on first error)
+#   valgrind  the `model` tests of the default preset under valgrind memcheck: no errors, no
+#             definite leaks
+#   static    cppcheck and clang-tidy (.clang-tidy) over our own sources: zero findings
+#   fuzz      build the fuzz preset, run each libFuzzer target for MXTTL_FUZZ_SECONDS (default
+#             60) and fail on a crash, leak or timeout; then replay fuzz/regress and the corpora
+# Usage: ci/check.sh [STEP...]   (default: all steps, in that order)
+# Environment: MXTTL_FUZZ_SECONDS (per target), MXTTL_FUZZ_PARALLEL (fuzzers at once, default 2),
+#   MXTTL_CHECK_ASAN_LABELS_EXCLUDE (CTest label regex left out under asan, default "mta": the
+#   MTA tier runs real Postfix/Exim in ci/mta.sh and takes longer than this budget allows).
+# Exit status: 0 when every step passed, 1 when any failed (each failure says where to look),
+# 2 on a usage error. Needs: clang, libclang-rt-14-dev, valgrind, cppcheck, clang-tidy.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+all_steps=(asan valgrind static fuzz)
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=("${all_steps[@]}")
+for s in "${steps[@]}"; do
+    case " ${all_steps[*]} " in
+    *" $s "*) ;;
+    *) echo "check.sh: unknown step '$s' (steps: ${all_steps[*]})" >&2; exit 2 ;;
+    esac
+done
+
+fuzz_seconds=${MXTTL_FUZZ_SECONDS:-60}
+fuzz_parallel=${MXTTL_FUZZ_PARALLEL:-2}
+asan_exclude=${MXTTL_CHECK_ASAN_LABELS_EXCLUDE:-mta}
+case "$fuzz_seconds$fuzz_parallel" in
+*[!0-9]*) echo "check.sh: MXTTL_FUZZ_SECONDS and MXTTL_FUZZ_PARALLEL must be numbers" >&2; exit 2 ;;
+esac
+[ "$fuzz_parallel" -ge 1 ] || fuzz_parallel=1
+
+logdir=$(mktemp -d "${TMPDIR:-/tmp}/mxttl-check.XXXXXX")
+summary=()
+failed=0
+
+# Our own C sources: every component, tests included (see static step for what is left out).
+own_dirs=(model fixtures suites harness fuzz)
+
+step_begin() { step_name=$1; step_t0=$(date +%s); echo "== check: $1"; }
+step_end() { # status detail
+    local secs=$(( $(date +%s) - step_t0 )) word=ok
+    [ "$1" = 0 ] || { word=FAILED; failed=1; }
+    summary+=("$(printf 'check: %-9s %-6s %4ds  %s' "$step_name" "$word" "$secs" "$2")")
+    echo "${summary[-1]}"
+}
+
+# Runs a command with its output in a log; on failure shows the log's last lines.
+logged() { # logname cmd...
+    local log=$logdir/$1.log
+    shift
+    if "$@" >"$log" 2>&1; then return 0; fi
+    local rc=$?
+    echo "--- last lines of $log:"
+    tail -n 60 "$log"
+    return $rc
+}
+
+step_asan() {
+    step_begin asan
+    export ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:detect_stack_use_after_return=1"
+    export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+    local rc=0 detail
+    logged asan-configure cmake --preset asan && logged asan-build cmake --build --preset asan || rc=$?
+    if [ $rc = 0 ]; then
+        local args=(--preset asan --output-on-failure)
+        [ -n "$asan_exclude" ] && args+=(-LE "$asan_exclude")
+        logged asan-ctest ctest "${args[@]}" || rc=$?
+        detail=$(grep -E '^[0-9]+% tests passed' "$logdir/asan-ctest.log" | tail -n 1)
+        [ -n "$asan_exclude" ] && detail="$detail (labels '$asan_exclude' left out)"
+    else
+        detail="build failed, see $logdir/asan-build.log"
+    fi
+    step_end $rc "${detail:-no ctest summary, see $logdir/asan-ctest.log}"
+}
+
+step_valgrind() {
+    step_begin valgrind
+    local rc=0 detail
+    logged default-configure cmake --preset default && logged default-build cmake --build --preset default || rc=$?
+    if [ $rc = 0 ]; then
+        # --error-exitcode makes an error or a definite leak fail the test itself, so CTest's
+        # own pass/fail is the verdict; other leak kinds are not shown (libraries' caches).
+        local vgopts="--error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite"
+        vgopts+=" --show-leak-kinds=definite --track-origins=yes --num-callers=30"
+        logged valgrind ctest --test-dir build/default -L model -j2 -T memcheck \
+            --overwrite MemoryCheckCommand="$(command -v valgrind)" \
+            --overwrite MemoryCheckCommandOptions="$vgopts" --output-on-failure || rc=$?
+        local ntests
+        ntests=$(grep -cE 'MemCheck: #[0-9]+:' "$logdir/valgrind.log")
+        if grep -qE 'Defects: [1-9]' "$logdir/valgrind.log"; then
+            rc=1
+            grep -E 'Defects: [1-9]' "$logdir/valgrind.log"
+            echo "valgrind logs: build/default/Testing/Temporary/MemoryChecker.*.log"
+        fi
+        if [ "$ntests" = 0 ]; then
+            rc=1
+            detail="no model tests found"
+        else
+            detail="$ntests model tests under memcheck"
+        fi
+    else
+        detail="build failed, see $logdir/default-build.log"
+    fi
+    step_end $rc "$detail"
+}
+
+# Our translation units from compile_commands.json (one "file" entry a line, as CMake writes
+# it), without generated files in build directories.
+own_sources() {
+    local db=build/default/compile_commands.json
+    sed -n 's/^ *"file": "\(.*\)",\{0,1\}$/\1/p' "$db" | sort -u |
+        grep -E "^$root/($(IFS='|'; echo "${own_dirs[*]}"))/" | grep -v "^$root/build/"
+}
+
+step_static() {
+    step_begin static
+    local rc=0 detail="" files
+    if [ ! -f build/default/compile_commands.json ]; then
+        logged default-configure cmake --preset default || { step_end 1 "configure failed"; return; }
+    fi
+    mapfile -t files < <(own_sources)
+    if [ ${#files[@]} = 0 ]; then
+        step_end 1 "no sources in build/default/compile_commands.json"
+        return
+    fi
+    # cppcheck: the compile database gives each file its defines and include paths; system
+    # headers are not analysed (missingIncludeSystem is information, not enabled).
+    local cpp_rc=0
+    cppcheck --project=build/default/compile_commands.json -j2 --quiet \
+        --enable=warning,style,performance,portability --error-exitcode=1 --inline-suppr \
+        --suppressions-list=ci/cppcheck-suppressions.txt --std=c11 \
+        --file-filter="$root/*" -i"$root/build" \
+        --template='{file}:{line}: {severity} ({id}): {message}' \
+        >"$logdir/cppcheck.log" 2>&1 || cpp_rc=$?
+    local cpp_n
+    cpp_n=$(grep -cE '^[^ ]+:[0-9]+: ' "$logdir/cppcheck.log")
+    if [ $cpp_rc != 0 ] || [ "$cpp_n" != 0 ]; then
+        rc=1
+        echo "--- cppcheck findings:"
+        cat "$logdir/cppcheck.log"
+    fi
+    # clang-tidy: checks from .clang-tidy, every finding an error.
+    local tidy_rc=0
+    printf '%s\n' "${files[@]}" | xargs -P 2 -n 4 clang-tidy -p build/default --quiet \
+        --warnings-as-errors='*' >"$logdir/clang-tidy.log" 2>&1 || tidy_rc=$?
+    local tidy_n
+    tidy_n=$(grep -cE '^/.*:[0-9]+:[0-9]+: (warning|error):' "$logdir/clang-tidy.log")
+    if [ $tidy_rc != 0 ] || [ "$tidy_n" != 0 ]; then
+        rc=1
+        echo "--- clang-tidy findings:"
+        grep -E '^/.*:[0-9]+:[0-9]+: (warning|error):' "$logdir/clang-tidy.log" | sort -u | head -n 100
+        [ "$tidy_n" != 0 ] || tail -n 40 "$logdir/clang-tidy.log"
+    fi
+    detail="${#files[@]} files; cppcheck $cpp_n findings, clang-tidy $tidy_n findings"
+    step_end $rc "$detail"
+}
+
+step_fuzz() {
+    step_begin fuzz
+    local rc=0
+    if ! { logged fuzz-configure cmake --preset fuzz &&
+           logged fuzz-build cmake --build --preset fuzz --target fuzz_targets; }; then
+        step_end 1 "fuzz preset build failed, see $logdir/fuzz-build.log"
+        return
+    fi
+    local targets=()
+    mapfile -t targets < <(grep -v '^$' build/fuzz/fuzz-targets.txt 2>/dev/null)
+    if [ ${#targets[@]} = 0 ]; then
+        step_end 1 "no fuzz targets built (build/fuzz/fuzz-targets.txt)"
+        return
+    fi
+    local artifacts=$logdir/fuzz-artifacts
+    mkdir -p "$artifacts"
+    # Fuzzers run fuzz_parallel at a time, each in its own scratch corpus (seeded from
+    # fuzz/corpus/<t>, which is read only) so the checkout stays clean.
+    local -A pids=()
+    local bad=()
+    run_fuzzer() { # target
+        local t=$1 work=$logdir/fuzz-corpus-$1
+        mkdir -p "$work"
+        local seeds=()
+        [ -d "fuzz/corpus/$t" ] && seeds+=("fuzz/corpus/$t")
+        ASAN_OPTIONS="halt_on_error=1:detect_leaks=1" UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
+        "build/fuzz/bin/fuzz_$t" -max_total_time="$fuzz_seconds" -timeout=5 -rss_limit_mb=2048 \
+            -malloc_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$t-" \
+            "$work" "${seeds[@]}" >"$logdir/fuzz-$t.log" 2>&1
+    }
+    local t pid
+    for t in "${targets[@]}"; do
+        while [ "$(jobs -rp | wc -l)" -ge "$fuzz_parallel" ]; do sleep 1; done
+        run_fuzzer "$t" &
+        pids[$t]=$!
+    done
+    for t in "${targets[@]}"; do
+        if ! wait "${pids[$t]}"; then
+            bad+=("$t")
+            echo "--- fuzz_$t failed; last lines of $logdir/fuzz-$t.log:"
+            tail -n 40 "$logdir/fuzz-$t.log"
+        fi
+    done
+    local runs=""
+    for t in "${targets[@]}"; do
+        runs+=" $t:$(sed -n 's/^stat::number_of_executed_units: *//p' "$logdir/fuzz-$t.log" | tail -n 1)"
+    done
+    if [ ${#bad[@]} != 0 ]; then
+        rc=1
+        echo "fuzz: failing inputs are in $artifacts; reproduce with build/fuzz/bin/fuzz_TARGET FILE"
+        echo "      and keep each, once fixed, as fuzz/regress/TARGET/NAME"
+    fi
+    # Replay every corpus and regression input through the replay programs (label fuzz).
+    if ! { logged fuzz-replay ctest --test-dir build/fuzz -L fuzz --output-on-failure; }; then
+        rc=1
+        bad+=(replay)
+    fi
+    local detail="${#targets[@]} targets x ${fuzz_seconds}s, runs:$runs"
+    [ ${#bad[@]} = 0 ] || detail+="; failed: ${bad[*]}"
+    step_end $rc "$detail"
+}
+
+t_start=$(date +%s)
+for s in "${steps[@]}"; do
+    "step_$s"
+done
+echo "== check summary ($(( $(date +%s) - t_start )) s, logs in $logdir)"
+printf '%s\n' "${summary[@]}"
+exit $failed
