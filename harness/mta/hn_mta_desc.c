@@ -1,0 +1,629 @@
+/*
+ * hn_mta_desc: parser of target description files and the placeholder expander. Line based:
+ * one directive a line, '#' comment lines, blank lines ignored; `file PATH` ... `end` blocks
+ * carry configuration templates verbatim. Every error names FILE:LINE.
+ */
+#include "hn_mta_desc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct strv {
+    char **v;
+    int *lines;
+    size_t n, cap;
+};
+
+struct hn_mta_desc {
+    char *path;
+    char *name;
+    char *description;
+    char *caches;
+    char *log;
+    int forward;
+    unsigned fixture_port, keepalive, deliver_timeout, start_timeout;
+    struct strv cmds[HN_MTA_CMD_COUNT];
+    struct strv copy_etc;
+    struct hn_mta_file *files;
+    size_t nfiles, fcap;
+    struct hn_mta_outcome *outcomes;
+    size_t noutcomes, ocap;
+};
+
+static const char *const cmd_names[] = {
+#define HN_MTA_CMD_NAME(sym, str) str,
+    HN_MTA_CMD_LIST(HN_MTA_CMD_NAME)
+#undef HN_MTA_CMD_NAME
+};
+
+const char *hn_mta_cmd_str(enum hn_mta_cmd c)
+{
+    return (unsigned)c < HN_MTA_CMD_COUNT ? cmd_names[c] : "unknown";
+}
+
+static void set_why(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_why(char *why, size_t whylen, const char *fmt, ...)
+{
+    va_list ap;
+    if (!why || !whylen)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(why, whylen, fmt, ap);
+    va_end(ap);
+}
+
+static int strv_add(struct strv *s, const char *text, int line)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 4;
+        char **v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->v = v;
+        int *l = realloc(s->lines, cap * sizeof *l);
+        if (!l)
+            return -1;
+        s->lines = l;
+        s->cap = cap;
+    }
+    char *c = strdup(text);
+    if (!c)
+        return -1;
+    s->v[s->n] = c;
+    s->lines[s->n] = line;
+    s->n++;
+    return 0;
+}
+
+static void strv_free(struct strv *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    free(s->lines);
+}
+
+void hn_mta_desc_free(struct hn_mta_desc *d)
+{
+    if (!d)
+        return;
+    free(d->path);
+    free(d->name);
+    free(d->description);
+    free(d->caches);
+    free(d->log);
+    for (int i = 0; i < HN_MTA_CMD_COUNT; i++)
+        strv_free(&d->cmds[i]);
+    strv_free(&d->copy_etc);
+    for (size_t i = 0; i < d->nfiles; i++) {
+        free((char *)d->files[i].path);
+        free((char *)d->files[i].text);
+    }
+    free(d->files);
+    for (size_t i = 0; i < d->noutcomes; i++)
+        free((char *)d->outcomes[i].regex);
+    free(d->outcomes);
+    free(d);
+}
+
+/* ---- placeholders ---- */
+
+enum ph { PH_WORKDIR, PH_NETNS, PH_ETC, PH_HOSTNAME, PH_RESOLVER, PH_FIXTURE_ADDR,
+          PH_FIXTURE_PORT, PH_SMARTHOST, PH_SINK_PORT, PH_NSADDR, PH_RECIPIENT, PH_COUNT };
+static const char *const ph_names[PH_COUNT] = {
+    "WORKDIR", "NETNS", "ETC", "HOSTNAME", "RESOLVER", "FIXTURE_ADDR",
+    "FIXTURE_PORT", "SMARTHOST", "SINK_PORT", "NSADDR", "RECIPIENT"};
+
+static const char *ph_value(const struct hn_mta_vars *v, int ph)
+{
+    const char *s = NULL;
+    switch (ph) {
+    case PH_WORKDIR: s = v->workdir; break;
+    case PH_NETNS: s = v->netns; break;
+    case PH_ETC: s = v->etc; break;
+    case PH_HOSTNAME: s = v->hostname; break;
+    case PH_RESOLVER: s = v->resolver; break;
+    case PH_FIXTURE_ADDR: s = v->fixture_addr; break;
+    case PH_FIXTURE_PORT: s = v->fixture_port; break;
+    case PH_SMARTHOST: s = v->smarthost; break;
+    case PH_SINK_PORT: s = v->sink_port; break;
+    case PH_NSADDR: s = v->nsaddr; break;
+    case PH_RECIPIENT: s = v->recipient; break;
+    }
+    return s ? s : "";
+}
+
+struct buf {
+    char *p;
+    size_t n, cap;
+};
+
+static int buf_add(struct buf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p)
+            return -1;
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+    return 0;
+}
+
+static int buf_add_quoted(struct buf *b, const char *s, int regex_quote)
+{
+    for (; *s; s++) {
+        if (regex_quote && strchr("\\^$.[]|()*+?{}", *s) && buf_add(b, "\\", 1))
+            return -1;
+        if (buf_add(b, s, 1))
+            return -1;
+    }
+    return 0;
+}
+
+enum hn_mta_status hn_mta_expand(const char *tmpl, const struct hn_mta_vars *v, int regex_quote,
+                                 char **out, char *why, size_t whylen)
+{
+    static const char if_sh[] = "@IF_SMARTHOST@", if_nosh[] = "@IF_NO_SMARTHOST@";
+    struct buf b = {0};
+    *out = NULL;
+    if (buf_add(&b, "", 0))
+        return HN_MTA_NOMEM;
+    const char *line = tmpl;
+    while (*line) {
+        const char *eol = strchr(line, '\n');
+        size_t len = eol ? (size_t)(eol - line) + 1 : strlen(line);
+        const char *p = line, *end = line + len;
+        if (!strncmp(p, if_sh, sizeof if_sh - 1)) {
+            p += sizeof if_sh - 1;
+            if (!v->smarthost)
+                p = end;
+        } else if (!strncmp(p, if_nosh, sizeof if_nosh - 1)) {
+            p += sizeof if_nosh - 1;
+            if (v->smarthost)
+                p = end;
+        }
+        while (p < end) {
+            const char *at = memchr(p, '@', (size_t)(end - p));
+            if (!at) {
+                if (buf_add(&b, p, (size_t)(end - p)))
+                    goto nomem;
+                break;
+            }
+            if (buf_add(&b, p, (size_t)(at - p)))
+                goto nomem;
+            const char *close = memchr(at + 1, '@', (size_t)(end - at - 1));
+            size_t nl = close ? (size_t)(close - at - 1) : 0;
+            int ph = -1;
+            /* Only @UPPER_CASE@ words are placeholders: e-mail addresses and "@" in
+             * configuration syntax stay as written. */
+            int word = close && nl > 0;
+            for (size_t k = 0; word && k < nl; k++)
+                if (!isupper((unsigned char)at[1 + k]) && at[1 + k] != '_')
+                    word = 0;
+            if (word) {
+                for (int k = 0; k < PH_COUNT; k++)
+                    if (strlen(ph_names[k]) == nl && !strncmp(at + 1, ph_names[k], nl))
+                        ph = k;
+                if (ph < 0) {
+                    set_why(why, whylen, "unknown placeholder @%.*s@", (int)nl, at + 1);
+                    free(b.p);
+                    return HN_MTA_SYNTAX;
+                }
+                if (buf_add_quoted(&b, ph_value(v, ph), regex_quote))
+                    goto nomem;
+                p = close + 1;
+            } else {
+                if (buf_add(&b, "@", 1))
+                    goto nomem;
+                p = at + 1;
+            }
+        }
+        line += len;
+    }
+    *out = b.p;
+    return HN_MTA_OK;
+nomem:
+    free(b.p);
+    set_why(why, whylen, "out of memory");
+    return HN_MTA_NOMEM;
+}
+
+/* ---- parser ---- */
+
+static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    if (!isdigit((unsigned char)*s))
+        return -1;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+static int safe_name(const char *s)
+{
+    if (!*s || !strcmp(s, ".") || !strcmp(s, ".."))
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("+._-", *s))
+            return 0;
+    return 1;
+}
+
+/* "etc/REL" or "work/REL", REL made of safe components. */
+static int safe_file_path(const char *p)
+{
+    const char *rel;
+    if (!strncmp(p, "etc/", 4))
+        rel = p + 4;
+    else if (!strncmp(p, "work/", 5))
+        rel = p + 5;
+    else
+        return 0;
+    char tmp[512];
+    if (strlen(rel) >= sizeof tmp || !*rel)
+        return 0;
+    strcpy(tmp, rel);
+    for (char *save = NULL, *c = strtok_r(tmp, "/", &save); c; c = strtok_r(NULL, "/", &save))
+        if (!safe_name(c))
+            return 0;
+    return rel[strlen(rel) - 1] != '/';
+}
+
+/* Checks a template expands with dummy values; recipient_ok: @RECIPIENT@ allowed. */
+static enum hn_mta_status check_template(const char *tmpl, int recipient_ok, int regex,
+                                         const char *file, int line, char *why, size_t whylen)
+{
+    struct hn_mta_vars v = {"/w", "ns", "/e", "h", "127.0.0.1", "127.0.0.1", "53", "fwd.test",
+                            "25", "192.0.2.2", NULL};
+    char *out = NULL, w[200];
+    if (!recipient_ok && strstr(tmpl, "@RECIPIENT@")) {
+        set_why(why, whylen, "%s:%d: @RECIPIENT@ is only known in inject and outcome", file, line);
+        return HN_MTA_SYNTAX;
+    }
+    v.recipient = "r1@a.test";
+    enum hn_mta_status st = hn_mta_expand(tmpl, &v, regex, &out, w, sizeof w);
+    if (st == HN_MTA_SYNTAX)
+        set_why(why, whylen, "%s:%d: %s", file, line, w);
+    else if (st)
+        set_why(why, whylen, "%s", w);
+    if (!st && regex) {
+        regex_t re;
+        int rc = regcomp(&re, out, REG_EXTENDED | REG_NOSUB);
+        if (rc) {
+            regerror(rc, &re, w, sizeof w);
+            set_why(why, whylen, "%s:%d: bad regular expression: %s", file, line, w);
+            st = HN_MTA_SYNTAX;
+        } else {
+            regfree(&re);
+        }
+    }
+    free(out);
+    return st;
+}
+
+#define FAIL(...)                                                   \
+    do {                                                            \
+        char m_[300];                                               \
+        snprintf(m_, sizeof m_, __VA_ARGS__);                       \
+        set_why(why, whylen, "%s:%d: %s", filename, lineno, m_);    \
+        st = HN_MTA_SYNTAX;                                         \
+        goto out;                                                   \
+    } while (0)
+
+static int dup_once(char **field, const char *val)
+{
+    free(*field);
+    *field = strdup(val);
+    return *field ? 0 : -1;
+}
+
+enum hn_mta_status hn_mta_desc_parse(struct hn_mta_desc **out, const char *text, size_t len,
+                                     const char *filename, char *why, size_t whylen)
+{
+    enum hn_mta_status st = HN_MTA_OK;
+    int lineno = 0;
+    char *copy = NULL;
+    *out = NULL;
+    struct hn_mta_desc *d = calloc(1, sizeof *d);
+    if (!d || !(copy = malloc(len + 1)) || !(d->path = strdup(filename)))
+        goto nomem;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    if (memchr(text, '\0', len)) {
+        lineno = 1;
+        FAIL("NUL byte in file");
+    }
+    d->fixture_port = 53;
+    d->deliver_timeout = 15;
+    d->start_timeout = 30;
+    int seen_forward = 0;
+    struct hn_mta_file *cur = NULL; /* inside a file block */
+    struct buf body = {0};
+    char *save = NULL;
+    char *p = copy;
+    while (p && *p) {
+        char *line = p;
+        char *nl = strchr(p, '\n');
+        if (nl) {
+            *nl = '\0';
+            p = nl + 1;
+        } else {
+            p = NULL;
+        }
+        lineno++;
+        size_t ll = strlen(line);
+        if (ll && line[ll - 1] == '\r')
+            line[--ll] = '\0';
+        for (size_t k = 0; k < ll; k++)
+            if ((unsigned char)line[k] < 0x20 && line[k] != '\t')
+                FAIL("control character in line");
+        if (cur) {
+            if (!strcmp(line, "end")) {
+                if (buf_add(&body, "", 0))
+                    goto nomem;
+                cur->text = body.p;
+                body = (struct buf){0};
+                if (check_template(cur->text, 0, 0, filename, cur->line, why, whylen)) {
+                    st = HN_MTA_SYNTAX;
+                    goto out;
+                }
+                cur = NULL;
+                continue;
+            }
+            if (buf_add(&body, line, ll) || buf_add(&body, "\n", 1))
+                goto nomem;
+            continue;
+        }
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (!*line || *line == '#')
+            continue;
+        char *kw = line, *arg = line;
+        while (*arg && *arg != ' ' && *arg != '\t')
+            arg++;
+        if (*arg) {
+            *arg++ = '\0';
+            while (*arg == ' ' || *arg == '\t')
+                arg++;
+        }
+        char *e = arg + strlen(arg);
+        while (e > arg && (e[-1] == ' ' || e[-1] == '\t'))
+            *--e = '\0';
+        int cmd = -1;
+        for (int k = 0; k < HN_MTA_CMD_COUNT; k++)
+            if (!strcmp(kw, cmd_names[k]))
+                cmd = k;
+        if (cmd >= 0) {
+            if (!*arg)
+                FAIL("%s needs a command", kw);
+            if (check_template(arg, cmd == HN_MTA_CMD_INJECT, 0, filename, lineno, why, whylen)) {
+                st = HN_MTA_SYNTAX;
+                goto out;
+            }
+            if (cmd == HN_MTA_CMD_INJECT && d->cmds[cmd].n)
+                FAIL("inject given twice");
+            if (strv_add(&d->cmds[cmd], arg, lineno))
+                goto nomem;
+        } else if (!strcmp(kw, "name")) {
+            if (d->name)
+                FAIL("name given twice");
+            if (!safe_name(arg))
+                FAIL("name must be letters, digits, '+', '.', '_' or '-': \"%s\"", arg);
+            if (dup_once(&d->name, arg))
+                goto nomem;
+        } else if (!strcmp(kw, "description") || !strcmp(kw, "caches")) {
+            char **f = kw[0] == 'd' ? &d->description : &d->caches;
+            if (!*arg)
+                FAIL("%s needs text", kw);
+            if (*f)
+                FAIL("%s given twice", kw);
+            if (dup_once(f, arg))
+                goto nomem;
+        } else if (!strcmp(kw, "forward")) {
+            if (seen_forward++)
+                FAIL("forward given twice");
+            if (!strcmp(arg, "yes"))
+                d->forward = 1;
+            else if (strcmp(arg, "no"))
+                FAIL("forward must be yes or no, not \"%s\"", arg);
+        } else if (!strcmp(kw, "fixture-port")) {
+            if (parse_uint(arg, 1, 65535, &d->fixture_port))
+                FAIL("fixture-port must be 1..65535, not \"%s\"", arg);
+        } else if (!strcmp(kw, "keepalive")) {
+            if (parse_uint(arg, 0, 3600, &d->keepalive))
+                FAIL("keepalive must be 0..3600 seconds, not \"%s\"", arg);
+        } else if (!strcmp(kw, "deliver-timeout")) {
+            if (parse_uint(arg, 1, 600, &d->deliver_timeout))
+                FAIL("deliver-timeout must be 1..600 seconds, not \"%s\"", arg);
+        } else if (!strcmp(kw, "start-timeout")) {
+            if (parse_uint(arg, 1, 600, &d->start_timeout))
+                FAIL("start-timeout must be 1..600 seconds, not \"%s\"", arg);
+        } else if (!strcmp(kw, "copy-etc")) {
+            if (!safe_name(arg))
+                FAIL("copy-etc needs a directory name under /etc, not \"%s\"", arg);
+            if (strv_add(&d->copy_etc, arg, lineno))
+                goto nomem;
+        } else if (!strcmp(kw, "log")) {
+            if (d->log)
+                FAIL("log given twice");
+            if (!*arg)
+                FAIL("log needs a path");
+            if (check_template(arg, 0, 0, filename, lineno, why, whylen)) {
+                st = HN_MTA_SYNTAX;
+                goto out;
+            }
+            if (dup_once(&d->log, arg))
+                goto nomem;
+        } else if (!strcmp(kw, "outcome")) {
+            char *re = arg;
+            while (*re && *re != ' ' && *re != '\t')
+                re++;
+            if (*re) {
+                *re++ = '\0';
+                while (*re == ' ' || *re == '\t')
+                    re++;
+            }
+            enum rc_status rs;
+            if (rc_status_from_str(arg, &rs) ||
+                (rs != RC_NXDOMAIN && rs != RC_NULLMX && rs != RC_NOADDR && rs != RC_RETRY))
+                FAIL("outcome status must be nxdomain, nullmx, noaddr or retry, not \"%s\"", arg);
+            if (!*re)
+                FAIL("outcome needs a regular expression");
+            if (check_template(re, 1, 1, filename, lineno, why, whylen)) {
+                st = HN_MTA_SYNTAX;
+                goto out;
+            }
+            if (d->noutcomes == d->ocap) {
+                size_t cap = d->ocap ? 2 * d->ocap : 4;
+                struct hn_mta_outcome *o = realloc(d->outcomes, cap * sizeof *o);
+                if (!o)
+                    goto nomem;
+                d->outcomes = o;
+                d->ocap = cap;
+            }
+            struct hn_mta_outcome *o = &d->outcomes[d->noutcomes];
+            o->status = rs;
+            o->line = lineno;
+            if (!(o->regex = strdup(re)))
+                goto nomem;
+            d->noutcomes++;
+        } else if (!strcmp(kw, "file")) {
+            if (!safe_file_path(arg))
+                FAIL("file path must be etc/REL or work/REL without '..': \"%s\"", arg);
+            if (d->nfiles == d->fcap) {
+                size_t cap = d->fcap ? 2 * d->fcap : 4;
+                struct hn_mta_file *f = realloc(d->files, cap * sizeof *f);
+                if (!f)
+                    goto nomem;
+                d->files = f;
+                d->fcap = cap;
+            }
+            cur = &d->files[d->nfiles];
+            memset(cur, 0, sizeof *cur);
+            cur->line = lineno;
+            if (!(cur->path = strdup(arg)))
+                goto nomem;
+            d->nfiles++;
+        } else if (!strcmp(kw, "end")) {
+            FAIL("end without file");
+        } else {
+            FAIL("unknown directive \"%s\"", kw);
+        }
+    }
+    if (cur) {
+        lineno = cur->line;
+        free(body.p);
+        FAIL("file block not closed by \"end\"");
+    }
+    lineno = 0;
+    {
+        const char *missing = !d->name ? "name"
+                            : !d->description ? "description"
+                            : !d->cmds[HN_MTA_CMD_CHECK].n ? "check"
+                            : !d->cmds[HN_MTA_CMD_START].n ? "start"
+                            : !d->cmds[HN_MTA_CMD_STOP].n ? "stop"
+                            : !d->cmds[HN_MTA_CMD_INJECT].n ? "inject"
+                            : !d->log ? "log" : NULL;
+        if (missing) {
+            set_why(why, whylen, "%s: missing directive \"%s\"", filename, missing);
+            st = HN_MTA_SYNTAX;
+            goto out;
+        }
+    }
+    (void)save;
+out:
+    free(copy);
+    if (st) {
+        hn_mta_desc_free(d);
+        return st;
+    }
+    *out = d;
+    return HN_MTA_OK;
+nomem:
+    free(copy);
+    hn_mta_desc_free(d);
+    set_why(why, whylen, "out of memory");
+    return HN_MTA_NOMEM;
+}
+
+enum hn_mta_status hn_mta_desc_load(struct hn_mta_desc **out, const char *path, char *why,
+                                    size_t whylen)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        set_why(why, whylen, "%s: %s", path, strerror(errno));
+        return HN_MTA_IO;
+    }
+    struct buf b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (buf_add(&b, chunk, n)) {
+            fclose(f);
+            free(b.p);
+            set_why(why, whylen, "out of memory");
+            return HN_MTA_NOMEM;
+        }
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        free(b.p);
+        set_why(why, whylen, "%s: read error", path);
+        return HN_MTA_IO;
+    }
+    enum hn_mta_status st = hn_mta_desc_parse(out, b.p ? b.p : "", b.n, path, why, whylen);
+    free(b.p);
+    return st;
+}
+
+const char *hn_mta_desc_name(const struct hn_mta_desc *d) { return d->name; }
+const char *hn_mta_desc_description(const struct hn_mta_desc *d) { return d->description; }
+const char *hn_mta_desc_path(const struct hn_mta_desc *d) { return d->path; }
+const char *hn_mta_desc_caches(const struct hn_mta_desc *d) { return d->caches; }
+size_t hn_mta_desc_cmd_count(const struct hn_mta_desc *d, enum hn_mta_cmd c)
+{
+    return (unsigned)c < HN_MTA_CMD_COUNT ? d->cmds[c].n : 0;
+}
+const char *hn_mta_desc_cmd(const struct hn_mta_desc *d, enum hn_mta_cmd c, size_t i)
+{
+    return (unsigned)c < HN_MTA_CMD_COUNT && i < d->cmds[c].n ? d->cmds[c].v[i] : NULL;
+}
+size_t hn_mta_desc_file_count(const struct hn_mta_desc *d) { return d->nfiles; }
+const struct hn_mta_file *hn_mta_desc_file(const struct hn_mta_desc *d, size_t i)
+{
+    return i < d->nfiles ? &d->files[i] : NULL;
+}
+size_t hn_mta_desc_copy_etc_count(const struct hn_mta_desc *d) { return d->copy_etc.n; }
+const char *hn_mta_desc_copy_etc(const struct hn_mta_desc *d, size_t i)
+{
+    return i < d->copy_etc.n ? d->copy_etc.v[i] : NULL;
+}
+size_t hn_mta_desc_outcome_count(const struct hn_mta_desc *d) { return d->noutcomes; }
+const struct hn_mta_outcome *hn_mta_desc_outcome(const struct hn_mta_desc *d, size_t i)
+{
+    return i < d->noutcomes ? &d->outcomes[i] : NULL;
+}
+const char *hn_mta_desc_log(const struct hn_mta_desc *d) { return d->log; }
+int hn_mta_desc_forward(const struct hn_mta_desc *d) { return d->forward; }
+unsigned hn_mta_desc_fixture_port(const struct hn_mta_desc *d) { return d->fixture_port; }
+unsigned hn_mta_desc_keepalive(const struct hn_mta_desc *d) { return d->keepalive; }
+unsigned hn_mta_desc_deliver_timeout(const struct hn_mta_desc *d) { return d->deliver_timeout; }
+unsigned hn_mta_desc_start_timeout(const struct hn_mta_desc *d) { return d->start_timeout; }

@@ -1,0 +1,482 @@
+/*
+ * hn_netns: network namespaces for MTA targets -- creation with `ip`, commands run inside with
+ * `ip netns exec`, sockets created inside by a short-lived thread that enters the namespace
+ * with setns(2), and clean-up by PID. See hn_netns.h.
+ */
+#define _GNU_SOURCE
+#include "hn_netns.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct hn_netns {
+    char name[64];
+    char etc[128];
+    char ip[64];      /* path of the ip program */
+    int fd;           /* /run/netns/NAME, for setns */
+    dev_t dev;
+    ino_t ino;
+    int created;      /* `ip netns add` succeeded */
+    int reg;          /* slot in the signal cleanup registry, -1 none */
+};
+
+static void set_why(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_why(char *why, size_t whylen, const char *fmt, ...)
+{
+    va_list ap;
+    if (!why || !whylen)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(why, whylen, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- signal cleanup registry: the one process-wide state of this library ---- */
+
+#define REG_SLOTS 64
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static volatile sig_atomic_t reg_used[REG_SLOTS];
+static char reg_cmd[REG_SLOTS][512];
+static atomic_uint ns_counter;
+static struct sigaction prev_int, prev_term;
+
+static int reg_add(const char *name)
+{
+    int slot = -1;
+    pthread_mutex_lock(&reg_lock);
+    for (int i = 0; i < REG_SLOTS && slot < 0; i++)
+        if (!reg_used[i]) {
+            snprintf(reg_cmd[i], sizeof reg_cmd[i],
+                     "for p in $(ip netns pids %s 2>/dev/null); do kill -9 $p; done; "
+                     "ip netns del %s 2>/dev/null; rm -rf /etc/netns/%s",
+                     name, name, name);
+            reg_used[i] = 1;
+            slot = i;
+        }
+    pthread_mutex_unlock(&reg_lock);
+    return slot;
+}
+
+static void reg_del(int slot)
+{
+    if (slot < 0)
+        return;
+    pthread_mutex_lock(&reg_lock);
+    reg_used[slot] = 0;
+    pthread_mutex_unlock(&reg_lock);
+}
+
+static void on_signal(int sig)
+{
+    /* fork, execve and waitpid are async-signal-safe; the command strings were built when the
+     * namespaces were registered. */
+    for (int i = 0; i < REG_SLOTS; i++) {
+        if (!reg_used[i])
+            continue;
+        pid_t pid = fork();
+        if (pid == 0) {
+            char *argv[] = {"sh", "-c", reg_cmd[i], NULL};
+            char *envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
+            execve("/bin/sh", argv, envp);
+            _exit(127);
+        }
+        if (pid > 0)
+            while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        reg_used[i] = 0;
+    }
+    struct sigaction *prev = sig == SIGINT ? &prev_int : &prev_term;
+    if (!(prev->sa_flags & SA_SIGINFO) && prev->sa_handler != SIG_DFL &&
+        prev->sa_handler != SIG_IGN && prev->sa_handler != on_signal) {
+        prev->sa_handler(sig);
+        return;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void hn_netns_install_signal_cleanup(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &prev_int);
+    sigaction(SIGTERM, &sa, &prev_term);
+}
+
+/* ---- running programs ---- */
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Runs argv with stdin text and output appended to outlog; see hn_netns_run. */
+static enum hn_mta_status run_argv(char *const argv[], const char *stdin_text, unsigned timeout_ms,
+                                   const char *outlog, int *exit_status, char *why, size_t whylen)
+{
+    int in[2] = {-1, -1};
+    int out = open(outlog ? outlog : "/dev/null", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (out < 0) {
+        set_why(why, whylen, "%s: %s", outlog, strerror(errno));
+        return HN_MTA_IO;
+    }
+    if (pipe2(in, O_CLOEXEC) < 0) {
+        close(out);
+        set_why(why, whylen, "pipe: %s", strerror(errno));
+        return HN_MTA_IO;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(out);
+        close(in[0]);
+        close(in[1]);
+        set_why(why, whylen, "fork: %s", strerror(errno));
+        return HN_MTA_SPAWN;
+    }
+    if (pid == 0) {
+        setpgid(0, 0);
+        dup2(in[0], 0);
+        dup2(out, 1);
+        dup2(out, 2);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    setpgid(pid, pid);
+    close(in[0]);
+    close(out);
+    if (stdin_text) {
+        /* A child that exits early must not kill us with SIGPIPE. */
+        size_t len = strlen(stdin_text), off = 0;
+        while (off < len) {
+            ssize_t n = send(in[1], stdin_text + off, len - off, MSG_NOSIGNAL);
+            if (n < 0 && errno == ENOTSOCK)
+                n = write(in[1], stdin_text + off, len - off);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            off += (size_t)n;
+        }
+    }
+    close(in[1]);
+    uint64_t deadline = now_ms() + timeout_ms;
+    int status = 0;
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            break;
+        if (r < 0 && errno != EINTR) {
+            set_why(why, whylen, "waitpid: %s", strerror(errno));
+            return HN_MTA_SPAWN;
+        }
+        if (now_ms() >= deadline) {
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            set_why(why, whylen, "still running after %u ms, killed", timeout_ms);
+            return HN_MTA_TIMEOUT;
+        }
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (*exit_status == 127 && WIFEXITED(status)) {
+        /* exec failure or "command not found"; either way the caller reports the output. */
+    }
+    return HN_MTA_OK;
+}
+
+static const char *find_ip(void)
+{
+    static const char *const cands[] = {"/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"};
+    for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++)
+        if (access(cands[i], X_OK) == 0)
+            return cands[i];
+    return NULL;
+}
+
+enum hn_mta_status hn_netns_run(struct hn_netns *ns, const char *cmd, const char *stdin_text,
+                                unsigned timeout_ms, const char *outlog, int *exit_status,
+                                char *why, size_t whylen)
+{
+    if (!ns) {
+        char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
+        return run_argv(argv, stdin_text, timeout_ms, outlog, exit_status, why, whylen);
+    }
+    char *argv[] = {ns->ip, "netns", "exec", ns->name, "/bin/sh", "-c", (char *)cmd, NULL};
+    return run_argv(argv, stdin_text, timeout_ms, outlog, exit_status, why, whylen);
+}
+
+/* Runs `ip ARGS...` on the host; output goes to a temporary file quoted in *why on failure. */
+static enum hn_mta_status ip_cmd(struct hn_netns *ns, char *why, size_t whylen, ...)
+{
+    char *argv[16];
+    int n = 0;
+    argv[n++] = ns->ip;
+    va_list ap;
+    va_start(ap, whylen);
+    const char *a;
+    while (n < 15 && (a = va_arg(ap, const char *)))
+        argv[n++] = (char *)a;
+    va_end(ap);
+    argv[n] = NULL;
+    char log[] = "/tmp/mxttl-ip-XXXXXX";
+    int fd = mkstemp(log);
+    if (fd < 0) {
+        set_why(why, whylen, "mkstemp: %s", strerror(errno));
+        return HN_MTA_IO;
+    }
+    close(fd);
+    int es = 0;
+    enum hn_mta_status st = run_argv(argv, NULL, 10000, log, &es, why, whylen);
+    if (!st && es) {
+        char out[200] = "";
+        FILE *f = fopen(log, "r");
+        if (f) {
+            size_t k = fread(out, 1, sizeof out - 1, f);
+            out[k] = '\0';
+            fclose(f);
+        }
+        char *nl = strchr(out, '\n');
+        if (nl)
+            *nl = '\0';
+        char line[160] = "";
+        for (int i = 0; i < n && strlen(line) < 120; i++) {
+            strncat(line, argv[i], sizeof line - strlen(line) - 2);
+            strcat(line, " ");
+        }
+        set_why(why, whylen, "%sfailed (exit %d): %s", line, es, out);
+        st = HN_MTA_SPAWN;
+    }
+    unlink(log);
+    return st;
+}
+
+enum hn_mta_status hn_netns_new(struct hn_netns **out, const char *resolver, char *why,
+                                size_t whylen)
+{
+    *out = NULL;
+    if (geteuid() != 0) {
+        set_why(why, whylen, "smtp targets need root: the harness creates a network namespace "
+                             "(ip netns add) for the MTA; run as root or skip smtp targets");
+        return HN_MTA_PERM;
+    }
+    struct hn_netns *ns = calloc(1, sizeof *ns);
+    if (!ns) {
+        set_why(why, whylen, "out of memory");
+        return HN_MTA_NOMEM;
+    }
+    ns->fd = -1;
+    ns->reg = -1;
+    const char *ip = find_ip();
+    if (!ip) {
+        free(ns);
+        set_why(why, whylen, "the ip program (iproute2) is not installed");
+        return HN_MTA_SPAWN;
+    }
+    snprintf(ns->ip, sizeof ns->ip, "%s", ip);
+    snprintf(ns->name, sizeof ns->name, "mxttl-%ld-%u", (long)getpid(),
+             atomic_fetch_add(&ns_counter, 1));
+    snprintf(ns->etc, sizeof ns->etc, "/etc/netns/%s", ns->name);
+    /* Registered before creation so that an interrupt in between still cleans up. */
+    ns->reg = reg_add(ns->name);
+    enum hn_mta_status st;
+    if ((st = ip_cmd(ns, why, whylen, "netns", "add", ns->name, (char *)NULL)))
+        goto fail;
+    ns->created = 1;
+    if ((st = ip_cmd(ns, why, whylen, "-n", ns->name, "link", "set", "lo", "up", (char *)NULL)) ||
+        (st = ip_cmd(ns, why, whylen, "-n", ns->name, "link", "add", "mxttl0", "type", "veth",
+                     "peer", "name", "mxttl1", (char *)NULL)) ||
+        (st = ip_cmd(ns, why, whylen, "-n", ns->name, "link", "set", "mxttl0", "up",
+                     (char *)NULL)) ||
+        (st = ip_cmd(ns, why, whylen, "-n", ns->name, "link", "set", "mxttl1", "up",
+                     (char *)NULL)) ||
+        (st = ip_cmd(ns, why, whylen, "-n", ns->name, "addr", "add", HN_NETNS_ADDR "/32", "dev",
+                     "mxttl0", (char *)NULL)))
+        goto fail;
+    char path[256];
+    snprintf(path, sizeof path, "/run/netns/%s", ns->name);
+    ns->fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (ns->fd < 0 || fstat(ns->fd, &sb) < 0) {
+        set_why(why, whylen, "%s: %s", path, strerror(errno));
+        st = HN_MTA_IO;
+        goto fail;
+    }
+    ns->dev = sb.st_dev;
+    ns->ino = sb.st_ino;
+    if ((mkdir("/etc/netns", 0755) < 0 && errno != EEXIST) ||
+        (mkdir(ns->etc, 0755) < 0 && errno != EEXIST)) {
+        set_why(why, whylen, "%s: %s", ns->etc, strerror(errno));
+        st = HN_MTA_IO;
+        goto fail;
+    }
+    snprintf(path, sizeof path, "%s/resolv.conf", ns->etc);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        set_why(why, whylen, "%s: %s", path, strerror(errno));
+        st = HN_MTA_IO;
+        goto fail;
+    }
+    fprintf(f, "# written by mxttl for namespace %s\nnameserver %s\n"
+               "options timeout:1 attempts:1\n", ns->name, resolver);
+    if (fclose(f)) {
+        set_why(why, whylen, "%s: write error", path);
+        st = HN_MTA_IO;
+        goto fail;
+    }
+    *out = ns;
+    return HN_MTA_OK;
+fail:
+    hn_netns_free(ns);
+    return st;
+}
+
+const char *hn_netns_name(const struct hn_netns *ns) { return ns->name; }
+const char *hn_netns_etc(const struct hn_netns *ns) { return ns->etc; }
+
+/* PIDs of processes in the namespace: those whose /proc/PID/ns/net is our namespace. */
+static size_t ns_pids(struct hn_netns *ns, pid_t *pids, size_t max)
+{
+    size_t n = 0;
+    DIR *d = opendir("/proc");
+    if (!d)
+        return 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && n < max) {
+        char *end;
+        long pid = strtol(de->d_name, &end, 10);
+        if (*end || pid <= 0)
+            continue;
+        char path[64];
+        struct stat sb;
+        snprintf(path, sizeof path, "/proc/%ld/ns/net", pid);
+        if (stat(path, &sb) == 0 && sb.st_ino == ns->ino && sb.st_dev == ns->dev)
+            pids[n++] = (pid_t)pid;
+    }
+    closedir(d);
+    return n;
+}
+
+int hn_netns_pid_count(struct hn_netns *ns)
+{
+    pid_t pids[512];
+    if (!ns || ns->fd < 0)
+        return -1;
+    return (int)ns_pids(ns, pids, 512);
+}
+
+static int rm_tree(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) < 0)
+        return errno == ENOENT ? 0 : -1;
+    if (S_ISDIR(sb.st_mode)) {
+        DIR *d = opendir(path);
+        if (!d)
+            return -1;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                continue;
+            char sub[4096];
+            snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+            rm_tree(sub);
+        }
+        closedir(d);
+        return rmdir(path);
+    }
+    return unlink(path);
+}
+
+void hn_netns_free(struct hn_netns *ns)
+{
+    if (!ns)
+        return;
+    if (ns->fd >= 0) {
+        pid_t pids[512];
+        size_t n = ns_pids(ns, pids, 512);
+        for (size_t i = 0; i < n; i++)
+            kill(pids[i], SIGTERM);
+        uint64_t deadline = now_ms() + 2000;
+        while (n && now_ms() < deadline) {
+            struct timespec ts = {0, 20 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+            n = ns_pids(ns, pids, 512);
+        }
+        for (size_t i = 0; i < n; i++)
+            kill(pids[i], SIGKILL);
+        for (int k = 0; k < 100 && ns_pids(ns, pids, 512); k++) {
+            struct timespec ts = {0, 10 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        close(ns->fd);
+    }
+    if (ns->created) {
+        char why[256];
+        ip_cmd(ns, why, sizeof why, "netns", "del", ns->name, (char *)NULL);
+    }
+    if (ns->etc[0])
+        rm_tree(ns->etc);
+    reg_del(ns->reg);
+    free(ns);
+}
+
+/* ---- sockets inside the namespace ---- */
+
+struct sock_req {
+    int nsfd, domain, type;
+    int fd, err;
+};
+
+static void *sock_thread(void *arg)
+{
+    struct sock_req *r = arg;
+    /* This thread enters the namespace and ends; the socket keeps the namespace. */
+    if (setns(r->nsfd, CLONE_NEWNET) < 0) {
+        r->err = errno;
+        return NULL;
+    }
+    r->fd = socket(r->domain, r->type | SOCK_CLOEXEC, 0);
+    if (r->fd < 0)
+        r->err = errno;
+    return NULL;
+}
+
+int hn_netns_socket(struct hn_netns *ns, int domain, int type, char *why, size_t whylen)
+{
+    struct sock_req r = {ns->fd, domain, type, -1, 0};
+    pthread_t th;
+    int e = pthread_create(&th, NULL, sock_thread, &r);
+    if (e) {
+        set_why(why, whylen, "pthread_create: %s", strerror(e));
+        return -1;
+    }
+    pthread_join(th, NULL);
+    if (r.fd < 0)
+        set_why(why, whylen, "socket in namespace %s: %s", ns->name, strerror(r.err));
+    return r.fd;
+}

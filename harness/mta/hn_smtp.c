@@ -1,0 +1,633 @@
+/*
+ * hn_smtp: the smtp target's operations. open() builds the instance (work directory,
+ * namespace, DNS relay, sink, configuration files from the description's templates, setup and
+ * start commands, readiness polling); lookup()/forward() inject one message each and wait for
+ * the sink or an outcome line in the MTA's log; close() stops the MTA and removes everything.
+ * Every failure becomes -1 with the reason and an excerpt of the MTA's log in `why`.
+ */
+#define _GNU_SOURCE
+#include "hn_smtp.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hn_mta_desc.h"
+#include "hn_netns.h"
+#include "hn_relay.h"
+#include "hn_sink.h"
+
+#define SMTP_HOSTNAME "mxttl-mta.invalid"
+#define SMTP_FORWARD_DOMAIN "forward.mxttl.invalid"
+#define SMTP_CMD_TIMEOUT_MS 20000u
+
+struct smtp_impl {
+    struct hn_mta_desc *desc;
+    /* one open instance */
+    int is_open;
+    struct hn_netns *ns;
+    struct hn_relay *relay;
+    struct hn_sink *sink;
+    char workdir[128];
+    char cmdlog[256];
+    char *logpath;          /* expanded log path */
+    char keepdir[512];      /* env->workdir: where the MTA log is kept after close */
+    char smarthost[256];
+    char fixture_port[8];
+    struct hn_mta_vars vars;
+    unsigned seq;
+};
+
+static void set_why(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_why(char *why, size_t whylen, const char *fmt, ...)
+{
+    va_list ap;
+    if (!why || !whylen)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(why, whylen, fmt, ap);
+    va_end(ap);
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void sleep_ms(unsigned ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Last `lines` lines of a file joined by " | ", into buf. */
+static void tail_file(const char *path, int lines, char *buf, size_t buflen)
+{
+    buf[0] = '\0';
+    if (!path)
+        return;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char tail[4096];
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    long from = size > (long)sizeof tail - 1 ? size - (long)sizeof tail + 1 : 0;
+    fseek(f, from, SEEK_SET);
+    size_t n = fread(tail, 1, sizeof tail - 1, f);
+    fclose(f);
+    tail[n] = '\0';
+    while (n && (tail[n - 1] == '\n' || tail[n - 1] == '\r'))
+        tail[--n] = '\0';
+    char *start = tail + n;
+    int seen = 0;
+    while (start > tail && seen < lines) {
+        start--;
+        if (*start == '\n' && ++seen == lines) {
+            start++;
+            break;
+        }
+    }
+    size_t out = 0;
+    for (char *p = start; *p && out + 4 < buflen; p++) {
+        if (*p == '\n') {
+            out += (size_t)snprintf(buf + out, buflen - out, " | ");
+        } else {
+            buf[out++] = (*p == '\t') ? ' ' : *p;
+            buf[out] = '\0';
+        }
+    }
+    if (out >= buflen)
+        buf[buflen - 1] = '\0';
+}
+
+/* "why" for a broken MTA: the reason, then the last lines of the command output and of the
+ * MTA's log. */
+static void why_with_logs(struct smtp_impl *im, char *why, size_t whylen, const char *reason)
+{
+    char cmd[600], mlog[900];
+    tail_file(im->cmdlog, 2, cmd, sizeof cmd);
+    tail_file(im->logpath, 3, mlog, sizeof mlog);
+    set_why(why, whylen, "%s%s%s%s%s", reason, cmd[0] ? "; output: " : "", cmd,
+            mlog[0] ? "; MTA log: " : "", mlog);
+}
+
+static int run_cmds(struct smtp_impl *im, enum hn_mta_cmd kind, const char *stdin_text,
+                    unsigned timeout_ms, char *why, size_t whylen)
+{
+    for (size_t i = 0; i < hn_mta_desc_cmd_count(im->desc, kind); i++) {
+        char *cmd = NULL, w[256];
+        if (hn_mta_expand(hn_mta_desc_cmd(im->desc, kind, i), &im->vars, 0, &cmd, w, sizeof w)) {
+            set_why(why, whylen, "%s: %s", hn_mta_cmd_str(kind), w);
+            return -1;
+        }
+        int es = 0;
+        enum hn_mta_status st = hn_netns_run(kind == HN_MTA_CMD_CHECK ? NULL : im->ns, cmd,
+                                             stdin_text, timeout_ms, im->cmdlog, &es, w, sizeof w);
+        if (st || es) {
+            char reason[700];
+            snprintf(reason, sizeof reason, "%s command `%.300s` %s", hn_mta_cmd_str(kind), cmd,
+                     st ? w : "failed");
+            if (!st)
+                snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
+                         " (exit %d)", es);
+            why_with_logs(im, why, whylen, reason);
+            free(cmd);
+            return -1;
+        }
+        free(cmd);
+    }
+    return 0;
+}
+
+static int mkdirs(const char *path)
+{
+    char tmp[1024];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return 0;
+}
+
+static int write_files(struct smtp_impl *im, char *why, size_t whylen)
+{
+    for (size_t i = 0; i < hn_mta_desc_file_count(im->desc); i++) {
+        const struct hn_mta_file *f = hn_mta_desc_file(im->desc, i);
+        char path[1024], w[256];
+        if (!strncmp(f->path, "etc/", 4))
+            snprintf(path, sizeof path, "%s/%s", hn_netns_etc(im->ns), f->path + 4);
+        else
+            snprintf(path, sizeof path, "%s/%s", im->workdir, f->path + 5);
+        char *text = NULL;
+        if (hn_mta_expand(f->text, &im->vars, 0, &text, w, sizeof w)) {
+            set_why(why, whylen, "%s:%d: %s", hn_mta_desc_path(im->desc), f->line, w);
+            return -1;
+        }
+        FILE *fp = NULL;
+        if (mkdirs(path) < 0 || !(fp = fopen(path, "w"))) {
+            set_why(why, whylen, "%s: %s", path, strerror(errno));
+            free(text);
+            return -1;
+        }
+        fputs(text, fp);
+        free(text);
+        if (fclose(fp)) {
+            set_why(why, whylen, "%s: write error", path);
+            return -1;
+        }
+        /* Dated a minute back: `postfix start` sleeps up to 2 s while main.cf is younger than
+         * a few seconds (it waits out editors still writing it). */
+        struct timespec ts[2];
+        clock_gettime(CLOCK_REALTIME, &ts[0]);
+        ts[0].tv_sec -= 60;
+        ts[1] = ts[0];
+        utimensat(AT_FDCWD, path, ts, 0);
+    }
+    return 0;
+}
+
+/* A socket inside the namespace, bound to addr:port (and listening for TCP). */
+static int ns_listen(struct smtp_impl *im, int type, const char *addr, uint16_t port, char *why,
+                     size_t whylen)
+{
+    int fd = hn_netns_socket(im->ns, AF_INET, type, why, whylen);
+    if (fd < 0)
+        return -1;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    inet_pton(AF_INET, addr, &sa.sin_addr);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+        (type == SOCK_STREAM && listen(fd, 64) < 0)) {
+        set_why(why, whylen, "bind %s:%u in namespace: %s", addr, port, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void smtp_close(struct st_target *t)
+{
+    struct smtp_impl *im = t->impl;
+    if (!im->is_open)
+        return;
+    char w[256];
+    if (im->ns)
+        run_cmds(im, HN_MTA_CMD_STOP, NULL, 10000, w, sizeof w);
+    if (im->keepdir[0] && im->logpath) {
+        /* Keep the MTA's log for whoever reads the run's work directory. */
+        char dst[700], cmd[1600];
+        snprintf(dst, sizeof dst, "%s/mta-%s.log", im->keepdir, hn_mta_desc_name(im->desc));
+        snprintf(cmd, sizeof cmd, "cat '%s' '%s' > '%s' 2>/dev/null", im->cmdlog, im->logpath,
+                 dst);
+        int es;
+        hn_netns_run(NULL, cmd, NULL, 5000, NULL, &es, w, sizeof w);
+    }
+    hn_netns_free(im->ns); /* kills whatever the stop commands left */
+    im->ns = NULL;
+    hn_relay_free(im->relay);
+    im->relay = NULL;
+    hn_sink_free(im->sink);
+    im->sink = NULL;
+    if (im->workdir[0]) {
+        char cmd[300];
+        int es;
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", im->workdir);
+        hn_netns_run(NULL, cmd, NULL, 20000, NULL, &es, w, sizeof w);
+        im->workdir[0] = '\0';
+    }
+    free(im->logpath);
+    im->logpath = NULL;
+    im->cmdlog[0] = '\0';
+    im->is_open = 0;
+}
+
+static int smtp_open(struct st_target *t, const struct st_env *env, struct st_caps *caps,
+                     char *why, size_t whylen)
+{
+    struct smtp_impl *im = t->impl;
+    char w[512];
+    smtp_close(t);
+    memset(caps, 0, sizeof *caps);
+    caps->real_time = 1;
+    caps->forward_host = hn_mta_desc_forward(im->desc);
+    caps->noroute_visible = hn_mta_desc_outcome_count(im->desc) > 0;
+    caps->route_visible = 1;
+    caps->route_addr_only = 1;
+    if (env->virtual_time) {
+        set_why(why, whylen, "%s: an MTA runs on the wall clock only (no virtual time)", t->name);
+        return -1;
+    }
+    if (env->forward_host && !hn_mta_desc_forward(im->desc)) {
+        set_why(why, whylen, "%s: the description has no forward host support (forward yes)",
+                t->name);
+        return -1;
+    }
+    if (geteuid() != 0) {
+        set_why(why, whylen, "%s needs root: the harness runs the MTA in a network namespace "
+                             "of its own (ip netns add)", t->name);
+        return -1;
+    }
+    im->is_open = 1;
+    im->seq = 0;
+    snprintf(im->keepdir, sizeof im->keepdir, "%s", env->workdir ? env->workdir : "");
+    snprintf(im->workdir, sizeof im->workdir, "/tmp/mxttl-mta-XXXXXX");
+    if (!mkdtemp(im->workdir)) {
+        set_why(why, whylen, "mkdtemp: %s", strerror(errno));
+        im->workdir[0] = '\0';
+        goto fail;
+    }
+    /* The MTA's unprivileged users must reach their queue below this directory. */
+    chmod(im->workdir, 0755);
+    snprintf(im->cmdlog, sizeof im->cmdlog, "%s/commands.log", im->workdir);
+    if (run_cmds(im, HN_MTA_CMD_CHECK, NULL, SMTP_CMD_TIMEOUT_MS, w, sizeof w)) {
+        set_why(why, whylen, "%s: not installed or not usable: %s", t->name, w);
+        goto fail;
+    }
+    if (hn_netns_new(&im->ns, "127.0.0.1", w, sizeof w)) {
+        set_why(why, whylen, "%s: %s", t->name, w);
+        goto fail;
+    }
+    unsigned fport = hn_mta_desc_fixture_port(im->desc);
+    int ufd = ns_listen(im, SOCK_DGRAM, "127.0.0.1", (uint16_t)fport, w, sizeof w);
+    int tfd = ufd < 0 ? -1 : ns_listen(im, SOCK_STREAM, "127.0.0.1", (uint16_t)fport, w, sizeof w);
+    if (ufd < 0 || tfd < 0) {
+        if (ufd >= 0)
+            close(ufd);
+        set_why(why, whylen, "%s: DNS relay: %s", t->name, w);
+        goto fail;
+    }
+    if (hn_relay_new(&im->relay, ufd, tfd, env->dns_addr, env->dns_port, w, sizeof w)) {
+        set_why(why, whylen, "%s: DNS relay: %s", t->name, w);
+        goto fail;
+    }
+    int sfd = ns_listen(im, SOCK_STREAM, "0.0.0.0", 25, w, sizeof w);
+    if (sfd < 0 || hn_sink_new(&im->sink, sfd, w, sizeof w)) {
+        set_why(why, whylen, "%s: SMTP sink: %s", t->name, w);
+        goto fail;
+    }
+    snprintf(im->smarthost, sizeof im->smarthost, "%s", env->forward_host ? env->forward_host : "");
+    snprintf(im->fixture_port, sizeof im->fixture_port, "%u", fport);
+    im->vars = (struct hn_mta_vars){
+        .workdir = im->workdir, .netns = hn_netns_name(im->ns), .etc = hn_netns_etc(im->ns),
+        .hostname = SMTP_HOSTNAME, .resolver = "127.0.0.1", .fixture_addr = "127.0.0.1",
+        .fixture_port = im->fixture_port, .smarthost = env->forward_host ? im->smarthost : NULL,
+        .sink_port = "25", .nsaddr = HN_NETNS_ADDR, .recipient = NULL};
+    if (hn_mta_expand(hn_mta_desc_log(im->desc), &im->vars, 0, &im->logpath, w, sizeof w)) {
+        set_why(why, whylen, "%s: log: %s", t->name, w);
+        goto fail;
+    }
+    for (size_t i = 0; i < hn_mta_desc_copy_etc_count(im->desc); i++) {
+        char cmd[600];
+        int es = 0;
+        const char *dir = hn_mta_desc_copy_etc(im->desc, i);
+        snprintf(cmd, sizeof cmd, "cp -a '/etc/%s' '%s/'", dir, hn_netns_etc(im->ns));
+        if (hn_netns_run(NULL, cmd, NULL, SMTP_CMD_TIMEOUT_MS, im->cmdlog, &es, w, sizeof w) || es) {
+            why_with_logs(im, why, whylen, "copy-etc failed");
+            goto fail;
+        }
+    }
+    if (write_files(im, w, sizeof w)) {
+        set_why(why, whylen, "%s: %s", t->name, w);
+        goto fail;
+    }
+    unsigned start_ms = hn_mta_desc_start_timeout(im->desc) * 1000u;
+    if (run_cmds(im, HN_MTA_CMD_SETUP, NULL, start_ms, why, whylen) ||
+        run_cmds(im, HN_MTA_CMD_START, NULL, start_ms, why, whylen))
+        goto fail;
+    /* Readiness: every ready command must succeed once, polled until the start bound. */
+    uint64_t deadline = now_ms() + start_ms;
+    for (size_t i = 0; i < hn_mta_desc_cmd_count(im->desc, HN_MTA_CMD_READY); i++) {
+        char *cmd = NULL;
+        if (hn_mta_expand(hn_mta_desc_cmd(im->desc, HN_MTA_CMD_READY, i), &im->vars, 0, &cmd, w,
+                          sizeof w)) {
+            set_why(why, whylen, "ready: %s", w);
+            goto fail;
+        }
+        int es = 1;
+        while (now_ms() < deadline) {
+            if (!hn_netns_run(im->ns, cmd, NULL, 5000, im->cmdlog, &es, w, sizeof w) && !es)
+                break;
+            sleep_ms(50);
+        }
+        if (es) {
+            char reason[600];
+            snprintf(reason, sizeof reason, "%s: not ready within %u s (`%.300s`)", t->name,
+                     hn_mta_desc_start_timeout(im->desc), cmd);
+            free(cmd);
+            why_with_logs(im, why, whylen, reason);
+            goto fail;
+        }
+        free(cmd);
+    }
+    return 0;
+fail:
+    smtp_close(t);
+    return -1;
+}
+
+/* Domains go into shell commands and addresses: only host-name characters. */
+static int domain_ok(const char *d)
+{
+    if (!*d || strlen(d) > 253)
+        return 0;
+    for (; *d; d++)
+        if (!isalnum((unsigned char)*d) && *d != '-' && *d != '.' && *d != '_')
+            return 0;
+    return 1;
+}
+
+/* Same recipient, ignoring case and a trailing dot on the domain. */
+static int same_rcpt(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la && a[la - 1] == '.')
+        la--;
+    if (lb && b[lb - 1] == '.')
+        lb--;
+    return la == lb && !strncasecmp(a, b, la);
+}
+
+/* Scans the MTA log for an outcome line of rcpt: 1 with *status, 0 none, -1 error. */
+static int scan_log(struct smtp_impl *im, const char *rcpt, enum rc_status *status, char *line_out,
+                    size_t line_len)
+{
+    size_t no = hn_mta_desc_outcome_count(im->desc);
+    if (!no || !im->logpath)
+        return 0;
+    FILE *f = fopen(im->logpath, "r");
+    if (!f)
+        return 0;
+    regex_t *res = calloc(2 * no, sizeof *res);
+    int *ok = calloc(2 * no, sizeof *ok);
+    char rc_nodot[400];
+    snprintf(rc_nodot, sizeof rc_nodot, "%s", rcpt);
+    size_t l = strlen(rc_nodot);
+    if (l && rc_nodot[l - 1] == '.')
+        rc_nodot[l - 1] = '\0';
+    const char *forms[2] = {rc_nodot, rcpt};
+    for (size_t i = 0; res && ok && i < no; i++)
+        for (int k = 0; k < 2; k++) {
+            struct hn_mta_vars v = im->vars;
+            v.recipient = forms[k];
+            char *re = NULL, w[128];
+            if (!hn_mta_expand(hn_mta_desc_outcome(im->desc, i)->regex, &v, 1, &re, w, sizeof w))
+                ok[2 * i + k] = !regcomp(&res[2 * i + k], re, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+            free(re);
+        }
+    int found = 0;
+    char buf[4096];
+    while (!found && res && ok && fgets(buf, sizeof buf, f)) {
+        for (size_t i = 0; i < no && !found; i++)
+            for (int k = 0; k < 2 && !found; k++)
+                if (ok[2 * i + k] && !regexec(&res[2 * i + k], buf, 0, NULL, 0)) {
+                    *status = hn_mta_desc_outcome(im->desc, i)->status;
+                    buf[strcspn(buf, "\n")] = '\0';
+                    snprintf(line_out, line_len, "%s", buf);
+                    found = 1;
+                }
+    }
+    fclose(f);
+    for (size_t i = 0; res && ok && i < 2 * no; i++)
+        if (ok[i])
+            regfree(&res[i]);
+    free(res);
+    free(ok);
+    return found;
+}
+
+/* Sends one message to rcpt and waits for its fate. */
+static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans, char *why,
+                   size_t whylen)
+{
+    struct smtp_impl *im = t->impl;
+    memset(ans, 0, sizeof *ans);
+    if (!im->is_open) {
+        set_why(why, whylen, "%s: not open", t->name);
+        return -1;
+    }
+    char msg[1024];
+    snprintf(msg, sizeof msg,
+             "From: mxttl <mxttl@" SMTP_FORWARD_DOMAIN ">\nTo: <%s>\n"
+             "Subject: mxttl probe %s\n\nOne lookup of the mxttl conformance suite.\n",
+             rcpt, rcpt);
+    struct hn_mta_vars v = im->vars;
+    v.recipient = rcpt;
+    char *cmd = NULL, w[256];
+    if (hn_mta_expand(hn_mta_desc_cmd(im->desc, HN_MTA_CMD_INJECT, 0), &v, 0, &cmd, w, sizeof w)) {
+        set_why(why, whylen, "inject: %s", w);
+        return -1;
+    }
+    int es = 0;
+    enum hn_mta_status st = hn_netns_run(im->ns, cmd, msg, SMTP_CMD_TIMEOUT_MS, im->cmdlog, &es, w,
+                                         sizeof w);
+    free(cmd);
+    if (st || es) {
+        char reason[400];
+        snprintf(reason, sizeof reason, "%s: injecting to %s failed: %s", t->name, rcpt,
+                 st ? w : "inject command exited non-zero");
+        why_with_logs(im, why, whylen, reason);
+        return -1;
+    }
+    uint64_t deadline = now_ms() + hn_mta_desc_deliver_timeout(im->desc) * 1000u;
+    unsigned polls = 0;
+    for (;;) {
+        struct hn_sink_msg m;
+        size_t n = hn_sink_count(im->sink);
+        for (size_t i = 0; i < n; i++)
+            if (!hn_sink_get(im->sink, i, &m) && same_rcpt(m.rcpt, rcpt)) {
+                ans->status = RC_OK;
+                snprintf(ans->route_text, sizeof ans->route_text, "%s", m.local_addr);
+                return 0;
+            }
+        enum rc_status rs;
+        char line[512];
+        /* The log is read less often than the sink: a delivery is the common case. */
+        if ((polls++ % 5) == 4 && scan_log(im, rcpt, &rs, line, sizeof line) == 1) {
+            ans->status = rs;
+            snprintf(ans->why, sizeof ans->why, "%.250s", line);
+            /* The message must not come back later and add DNS traffic to another lookup,
+             * and a destination marked down must not block the next lookup. */
+            char w2[256];
+            run_cmds(im, HN_MTA_CMD_PURGE, NULL, SMTP_CMD_TIMEOUT_MS, w2, sizeof w2);
+            run_cmds(im, HN_MTA_CMD_CLEAR_RETRY, NULL, SMTP_CMD_TIMEOUT_MS, w2, sizeof w2);
+            run_cmds(im, HN_MTA_CMD_FLUSH, NULL, SMTP_CMD_TIMEOUT_MS, w2, sizeof w2);
+            return 0;
+        }
+        if (now_ms() >= deadline)
+            break;
+        sleep_ms(10);
+    }
+    char reason[400];
+    snprintf(reason, sizeof reason,
+             "%s: message to %s neither delivered nor bounced nor deferred within %u s", t->name,
+             rcpt, hn_mta_desc_deliver_timeout(im->desc));
+    why_with_logs(im, why, whylen, reason);
+    char w2[256];
+    run_cmds(im, HN_MTA_CMD_PURGE, NULL, SMTP_CMD_TIMEOUT_MS, w2, sizeof w2);
+    return -1;
+}
+
+static int smtp_lookup(struct st_target *t, const char *domain, uint64_t t_ms,
+                       struct st_answer *ans, char *why, size_t whylen)
+{
+    struct smtp_impl *im = t->impl;
+    (void)t_ms; /* wall clock: the caller schedules */
+    if (!domain_ok(domain)) {
+        set_why(why, whylen, "%s: domain \"%s\" is not a plain host name", t->name, domain);
+        return -1;
+    }
+    char rcpt[320];
+    snprintf(rcpt, sizeof rcpt, "mxttl-%u@%s", ++im->seq, domain);
+    return deliver(t, rcpt, ans, why, whylen);
+}
+
+static int smtp_forward(struct st_target *t, uint64_t t_ms, struct st_answer *ans, char *why,
+                        size_t whylen)
+{
+    struct smtp_impl *im = t->impl;
+    (void)t_ms;
+    if (!im->vars.smarthost) {
+        set_why(why, whylen, "%s: opened without a forward host", t->name);
+        return -1;
+    }
+    char rcpt[320];
+    snprintf(rcpt, sizeof rcpt, "mxttl-%u@" SMTP_FORWARD_DOMAIN, ++im->seq);
+    return deliver(t, rcpt, ans, why, whylen);
+}
+
+static void smtp_free(struct st_target *t)
+{
+    if (!t)
+        return;
+    if (t->impl) {
+        smtp_close(t);
+        hn_mta_desc_free(((struct smtp_impl *)t->impl)->desc);
+        free(t->impl);
+    }
+    free(t->name);
+    free(t);
+}
+
+static const struct st_target_ops smtp_ops = {
+    .kind = "smtp",
+    .open = smtp_open,
+    .lookup = smtp_lookup,
+    .forward = smtp_forward,
+    .close = smtp_close,
+    .free = smtp_free,
+};
+
+int hn_smtp_target_new(struct st_target **out, const char *file, char *why, size_t whylen)
+{
+    *out = NULL;
+    struct st_target *t = calloc(1, sizeof *t);
+    struct smtp_impl *im = calloc(1, sizeof *im);
+    if (!t || !im) {
+        free(t);
+        free(im);
+        set_why(why, whylen, "out of memory");
+        return -1;
+    }
+    t->ops = &smtp_ops;
+    t->impl = im;
+    if (hn_mta_desc_load(&im->desc, file, why, whylen)) {
+        smtp_free(t);
+        return -1;
+    }
+    size_t len = strlen(file) + 6;
+    if (!(t->name = malloc(len))) {
+        smtp_free(t);
+        set_why(why, whylen, "out of memory");
+        return -1;
+    }
+    snprintf(t->name, len, "smtp:%s", file);
+    *out = t;
+    return 0;
+}
+
+int hn_smtp_resolve(const char *arg, const char *targets_dir, char *buf, size_t buflen, char *why,
+                    size_t whylen)
+{
+    if (!strncmp(arg, "smtp:", 5)) {
+        if (!arg[5]) {
+            set_why(why, whylen, "smtp: needs a description file (smtp:FILE)");
+            return -1;
+        }
+        snprintf(buf, buflen, "%s", arg + 5);
+        return 0;
+    }
+    for (const char *p = arg; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("+-_", *p)) {
+            set_why(why, whylen, "\"%s\" is not an MTA shortcut", arg);
+            return -1;
+        }
+    snprintf(buf, buflen, "%s/%s.mta", targets_dir, arg);
+    if (access(buf, R_OK) != 0) {
+        set_why(why, whylen, "no MTA shortcut \"%s\" (%s: %s)", arg, buf, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
