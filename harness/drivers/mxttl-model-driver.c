@@ -1,0 +1,196 @@
+/*
+ * mxttl-model-driver: the reference model (model/rc_cache) behind the mxttl driver protocol
+ * (harness/PROTOCOL.md), on stdin/stdout -- the protocol's reference implementation and an
+ * example for anyone wrapping their own mail server's route cache.
+ *
+ *   mxttl-model-driver [--mode legacy|ttl] [--faults F,F...] [--capacity N] [--timeout-ms MS]
+ *
+ * Exit status: 0 after QUIT or end of input, 2 on bad options or a protocol error (after an
+ * ERROR line naming it).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hn_proto.h"
+#include "rc_cache.h"
+#include "rc_resolver.h"
+#include "rc_route.h"
+
+struct state {
+    enum rc_mode mode;
+    unsigned faults;
+    size_t capacity;
+    unsigned timeout_ms;
+    struct rc_vclock *vc;
+    struct rc_resolver *res;
+    struct rc_cache *cache;
+};
+
+static void reply(const char *line)
+{
+    fputs(line, stdout);
+    fputc('\n', stdout);
+    fflush(stdout);
+}
+
+static void answer(unsigned long id, enum rc_status st, const struct rc_route *rt,
+                   const char *w)
+{
+    struct st_answer ans;
+    memset(&ans, 0, sizeof ans);
+    ans.status = st;
+    if (st == RC_OK && rt) {
+        rc_route_format(rt, ans.route_text, sizeof ans.route_text);
+        ans.ttl = rc_route_ttl(rt);
+    } else {
+        snprintf(ans.why, sizeof ans.why, "%s", w);
+    }
+    char line[HN_PROTO_LINE_MAX];
+    hn_proto_format_answer(id, &ans, line, sizeof line);
+    reply(line);
+}
+
+static int configure(struct state *s, const struct hn_request *rq, char *why, size_t whylen)
+{
+    if (s->cache) {
+        snprintf(why, whylen, "CONFIG given twice");
+        return -1;
+    }
+    if (rc_resolver_ldns_new(&s->res, rq->dns, rq->port, s->timeout_ms, 0, why, whylen) != RC_OK)
+        return -1;
+    struct rc_clock clock = rc_clock_monotonic();
+    if (rq->virtual_time) {
+        if (rc_vclock_new(&s->vc) != RC_OK) {
+            snprintf(why, whylen, "out of memory");
+            return -1;
+        }
+        clock = rc_vclock_clock(s->vc);
+    }
+    struct rc_cache_config cfg;
+    rc_cache_config_init(&cfg);
+    cfg.mode = s->mode;
+    cfg.faults = s->faults;
+    cfg.capacity = rq->capacity ? rq->capacity : s->capacity;
+    cfg.forward_host = rq->forward[0] ? rq->forward : NULL;
+    if (rc_cache_new(&s->cache, &cfg, s->res, clock, why, whylen) != RC_OK)
+        return -1;
+    s->capacity = cfg.capacity;
+    if (cfg.forward_host) {
+        char w[256];
+        (void)rc_cache_start(s->cache, w, sizeof w);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct state s = {.mode = RC_MODE_TTL, .capacity = 1000, .timeout_ms = 300};
+    for (int i = 1; i < argc; i++) {
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(argv[i], "--mode") == 0 && v) {
+            if (rc_mode_from_str(v, &s.mode) != 0) {
+                fprintf(stderr, "mxttl-model-driver: --mode %s: want legacy or ttl\n", v);
+                return 2;
+            }
+            i++;
+        } else if (strcmp(argv[i], "--faults") == 0 && v) {
+            char buf[256];
+            snprintf(buf, sizeof buf, "%s", v);
+            char *save = NULL;
+            for (char *f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+                unsigned bit;
+                if (rc_fault_from_str(f, &bit) != 0) {
+                    fprintf(stderr, "mxttl-model-driver: --faults: unknown fault \"%s\"\n", f);
+                    return 2;
+                }
+                s.faults |= bit;
+            }
+            i++;
+        } else if (strcmp(argv[i], "--capacity") == 0 && v && atol(v) > 0) {
+            s.capacity = (size_t)atol(v);
+            i++;
+        } else if (strcmp(argv[i], "--timeout-ms") == 0 && v && atoi(v) > 0) {
+            s.timeout_ms = (unsigned)atoi(v);
+            i++;
+        } else {
+            fprintf(stderr, "usage: mxttl-model-driver [--mode legacy|ttl] [--faults F,...] "
+                            "[--capacity N] [--timeout-ms MS]\n");
+            return 2;
+        }
+    }
+    struct st_caps caps = {.virtual_time = 1, .real_time = 1, .forward_host = 1,
+                           .noroute_visible = 1, .route_visible = 1, .capacity = s.capacity};
+    snprintf(caps.mode_hint, sizeof caps.mode_hint, "%s", rc_mode_str(s.mode));
+    char line[HN_PROTO_LINE_MAX + 2];
+    hn_proto_format_greeting(&caps, line, sizeof line);
+    reply(line);
+
+    int rc = 0;
+    unsigned long lineno = 0;
+    while (fgets(line, sizeof line, stdin)) {
+        lineno++;
+        size_t n = strlen(line);
+        if (n && line[n - 1] == '\n')
+            line[--n] = '\0';
+        else if (!feof(stdin)) {
+            fprintf(stderr, "mxttl-model-driver: line %lu: over %d octets\n", lineno,
+                    HN_PROTO_LINE_MAX);
+            reply("ERROR 0 line too long");
+            rc = 2;
+            break;
+        }
+        if (n && line[n - 1] == '\r')
+            line[--n] = '\0';
+        struct hn_request rq;
+        char why[512] = "";
+        if (hn_proto_parse_request(line, &rq, why, sizeof why) != 0) {
+            char out[700];
+            snprintf(out, sizeof out, "ERROR 0 line %lu: %s", lineno, why);
+            fprintf(stderr, "mxttl-model-driver: line %lu: %s\n", lineno, why);
+            reply(out);
+            rc = 2;
+            break;
+        }
+        char out[HN_PROTO_LINE_MAX];
+        if (rq.kind == HN_REQ_QUIT) {
+            snprintf(out, sizeof out, "BYE %lu", rq.id);
+            reply(out);
+            break;
+        }
+        if (rq.kind == HN_REQ_CONFIG) {
+            if (configure(&s, &rq, why, sizeof why) != 0) {
+                snprintf(out, sizeof out, "ERROR %lu %s", rq.id, why);
+                reply(out);
+                continue;
+            }
+            snprintf(out, sizeof out, "OK %lu capacity=%zu", rq.id, s.capacity);
+            reply(out);
+            continue;
+        }
+        if (!s.cache) {
+            snprintf(out, sizeof out, "ERROR %lu CONFIG first", rq.id);
+            reply(out);
+            continue;
+        }
+        if (rq.kind == HN_REQ_TIME) {
+            if (!s.vc) {
+                snprintf(out, sizeof out, "ERROR %lu TIME in real time", rq.id);
+            } else {
+                rc_vclock_set(s.vc, rq.t_ms);
+                snprintf(out, sizeof out, "OK %lu", rq.id);
+            }
+            reply(out);
+            continue;
+        }
+        const struct rc_route *rt = NULL;
+        enum rc_status st = rq.kind == HN_REQ_LOOKUP
+                                ? rc_cache_route(s.cache, rq.domain, &rt, why, sizeof why)
+                                : rc_cache_forward(s.cache, &rt, why, sizeof why);
+        answer(rq.id, st, rt, why);
+    }
+    rc_cache_free(s.cache);
+    rc_resolver_free(s.res);
+    rc_vclock_free(s.vc);
+    return rc;
+}

@@ -1,0 +1,499 @@
+/*
+ * mxttl: the command. `mxttl run` plays the scenario library against targets and writes the
+ * report; `list`, `report`, `diff` and `fixture serve` are the small companions. This is the
+ * only place that prints and decides exit statuses:
+ *   0 every target conforms to the spec it is judged against
+ *   1 some target does not conform (a FAIL), or `diff` found something worse
+ *   2 usage or input error (the message names the option or file:line)
+ *   3 infrastructure error: the fixture or a target broke (an ERROR verdict), or interrupted
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fx_cli.h"
+#include "fx_server.h"
+#include "hn_diff.h"
+#include "hn_report.h"
+#include "hn_target.h"
+#include "rc_cache.h"
+#include "st_clause.h"
+#include "st_result.h"
+#include "st_suite.h"
+
+#ifndef MXTTL_VERSION
+#define MXTTL_VERSION "0"
+#endif
+#ifndef MXTTL_SOURCE_SCENARIOS
+#define MXTTL_SOURCE_SCENARIOS ""
+#endif
+#ifndef MXTTL_INSTALL_SCENARIOS
+#define MXTTL_INSTALL_SCENARIOS "/usr/local/share/mxttl/scenarios"
+#endif
+#ifndef MXTTL_TARGETS_DIR
+#define MXTTL_TARGETS_DIR "targets"
+#endif
+
+enum { EXIT_CONFORMS = 0, EXIT_NONCONFORM = 1, EXIT_USAGE = 2, EXIT_INFRA = 3 };
+
+static volatile sig_atomic_t stop_flag;
+static struct sigaction old_int, old_term;
+
+/* First signal: stop the run gracefully (partial report). Second: the fixture's own cleanup
+ * handler (stops every dnsmasq, re-raises). */
+static void on_signal(int sig)
+{
+    if (stop_flag) {
+        sigaction(sig, sig == SIGINT ? &old_int : &old_term, NULL);
+        raise(sig);
+        return;
+    }
+    stop_flag = sig;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: mxttl run [--target T]... [--spec legacy|ttl] [--clause ID]...\n"
+            "                 [--time virtual|real] [--jobs N] [--report DIR]\n"
+            "                 [--dnsmasq PATH] [--scenarios DIR]\n"
+            "       mxttl list [clauses|scenarios|targets]\n"
+            "       mxttl report DIR... [--out DIR]\n"
+            "       mxttl diff OLD NEW\n"
+            "       mxttl fixture serve SCENARIO [options of mxttl-fixture serve]\n"
+            "targets: model:legacy, model:ttl[+FAULT,...], driver:CMD, smtp:FILE\n"
+            "exit: 0 conforms, 1 does not conform, 2 usage/input error, 3 infrastructure "
+            "error\n");
+}
+
+static int is_dir(const char *p)
+{
+    struct stat sb;
+    return p && *p && stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* --scenarios, then $MXTTL_SCENARIOS, then the source tree, then the install path. */
+static const char *scenario_dir(const char *opt)
+{
+    if (opt)
+        return opt;
+    const char *e = getenv("MXTTL_SCENARIOS");
+    if (e && *e)
+        return e;
+    if (is_dir(MXTTL_SOURCE_SCENARIOS))
+        return MXTTL_SOURCE_SCENARIOS;
+    return MXTTL_INSTALL_SCENARIOS;
+}
+
+static int load_library(const char *dir, struct st_library **lib)
+{
+    char why[1024] = "";
+    enum st_status st = st_library_load(lib, dir, why, sizeof why);
+    if (st != ST_OK) {
+        fprintf(stderr, "mxttl: %s\n", why);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+    const char *what = argc > 2 ? argv[2] : "clauses";
+    const char *dir = NULL;
+    for (int i = 3; i < argc; i++) {
+        if (strcmp(argv[i], "--scenarios") == 0 && i + 1 < argc)
+            dir = argv[++i];
+        else {
+            fprintf(stderr, "mxttl list: unknown option %s\n", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    if (strcmp(what, "clauses") == 0) {
+        for (size_t i = 0; i < ST_CLAUSE_COUNT; i++) {
+            const struct st_clause *c = st_clause_at(i);
+            printf("%-7s %-6s %-6s %s\n", c->id, st_level_str(c->level), st_spec_str(c->spec),
+                   c->sentence);
+        }
+        return 0;
+    }
+    if (strcmp(what, "scenarios") == 0) {
+        struct st_library *lib;
+        if (load_library(scenario_dir(dir), &lib) != 0)
+            return EXIT_USAGE;
+        for (size_t i = 0; i < st_library_count(lib); i++) {
+            const struct fx_scenario *sc = st_library_at(lib, i);
+            printf("%-18s %6.1f s  ", fx_scenario_name(sc), (double)fx_scenario_end(sc) / 1000.0);
+            for (size_t c = 0; c < fx_scenario_clause_count(sc); c++)
+                printf("%s%s", c ? "," : "", fx_scenario_clause(sc, c));
+            printf("  %s\n", fx_scenario_description(sc));
+        }
+        st_library_free(lib);
+        return 0;
+    }
+    if (strcmp(what, "targets") == 0) {
+        printf("model:legacy    the reference model, legacy mode (Exchange 5.5 IMS, EnableTTL=0)\n");
+        printf("model:ttl       the reference model, TTL mode (EnableTTL=1)\n");
+        for (unsigned bit = 1; bit <= 0x40; bit <<= 1)
+            printf("model:ttl+%-16s deliberate fault: %s\n", rc_fault_str(bit),
+                   rc_fault_desc(bit));
+        printf("driver:CMD      any program speaking harness/PROTOCOL.md, e.g. "
+               "driver:mxttl-model-driver\n");
+        DIR *d = opendir(MXTTL_TARGETS_DIR);
+        if (d) {
+            struct dirent *de;
+            while ((de = readdir(d))) {
+                size_t l = strlen(de->d_name);
+                if (l > 4 && strcmp(de->d_name + l - 4, ".mta") == 0)
+                    printf("smtp:%s/%s\n", MXTTL_TARGETS_DIR, de->d_name);
+            }
+            closedir(d);
+        }
+        return 0;
+    }
+    fprintf(stderr, "mxttl list: unknown list \"%s\" (want clauses, scenarios or targets)\n",
+            what);
+    return EXIT_USAGE;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+    const char *out = "mxttl-report-merged";
+    const char **in = calloc((size_t)argc, sizeof *in);
+    size_t n = 0;
+    if (!in)
+        return EXIT_INFRA;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--out") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "mxttl report: --out needs a directory\n");
+                free(in);
+                return EXIT_USAGE;
+            }
+            out = argv[++i];
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "mxttl report: unknown option %s\n", argv[i]);
+            free(in);
+            return EXIT_USAGE;
+        } else {
+            in[n++] = argv[i];
+        }
+    }
+    if (n == 0) {
+        fprintf(stderr, "mxttl report: name at least one report directory\n");
+        free(in);
+        return EXIT_USAGE;
+    }
+    char why[1024] = "";
+    enum hn_report_status st = hn_report_merge(in, n, out, why, sizeof why);
+    free(in);
+    if (st != HN_REPORT_OK) {
+        fprintf(stderr, "mxttl report: %s\n", why[0] ? why : hn_report_status_desc(st));
+        return st == HN_REPORT_IO || st == HN_REPORT_NOMEM ? EXIT_INFRA : EXIT_USAGE;
+    }
+    printf("report: %s/report.html\n", out);
+    return 0;
+}
+
+static int cmd_diff(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "mxttl diff: want OLD NEW (report directories or results.json)\n");
+        return EXIT_USAGE;
+    }
+    char *text = NULL, why[1024] = "";
+    int worse = 0;
+    enum hn_report_status st = hn_diff_paths(argv[2], argv[3], &text, &worse, why, sizeof why);
+    if (st != HN_REPORT_OK) {
+        fprintf(stderr, "mxttl diff: %s\n", why[0] ? why : hn_report_status_desc(st));
+        return st == HN_REPORT_NOMEM ? EXIT_INFRA : EXIT_USAGE;
+    }
+    fputs(text, stdout);
+    free(text);
+    return worse ? EXIT_NONCONFORM : 0;
+}
+
+static int cmd_fixture(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "mxttl fixture: want serve SCENARIO (or check FILE...)\n");
+        return EXIT_USAGE;
+    }
+    char **av = calloc((size_t)argc, sizeof *av);
+    if (!av)
+        return EXIT_INFRA;
+    av[0] = "mxttl fixture";
+    for (int i = 2; i < argc; i++)
+        av[i - 1] = argv[i];
+    int rc = fx_cli_main(argc - 1, av, stdout, stderr);
+    free(av);
+    return rc;
+}
+
+struct progress {
+    int on;
+    double t0;
+};
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void on_progress(void *ctx, size_t done, size_t total, double left)
+{
+    struct progress *p = ctx;
+    if (!p->on)
+        return;
+    fprintf(stderr, "\rmxttl: %zu/%zu plays, about %.0f s left   ", done, total, left);
+    fflush(stderr);
+}
+
+static void print_target(const struct st_target_result *tr)
+{
+    size_t counts[ST_VERDICT_COUNT];
+    st_target_counts(tr, counts);
+    printf("\n%s -- judged against %s: %s; class %s (%s)\n", tr->target, tr->spec,
+           st_target_conforms(tr) ? "conforms" : "does NOT conform", st_class_str(tr->klass),
+           tr->class_reason ? tr->class_reason : "");
+    for (size_t i = 0; i < tr->nclauses; i++) {
+        const struct st_clause_result *c = &tr->clauses[i];
+        printf("  %-7s %-6s %-10s %s\n", c->clause, st_level_str(c->level),
+               st_verdict_str(c->verdict), c->scenario ? c->scenario : "");
+    }
+    printf("  totals:");
+    for (int v = 0; v < ST_VERDICT_COUNT; v++)
+        if (counts[v])
+            printf(" %zu %s", counts[v], st_verdict_str((enum st_verdict)v));
+    printf("\n");
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct hn_target_desc *descs = calloc((size_t)argc + 2, sizeof *descs);
+    const char **clauses = calloc((size_t)argc, sizeof *clauses);
+    struct st_suite_target *targets = calloc((size_t)argc + 2, sizeof *targets);
+    size_t nt = 0, nc = 0;
+    const char *spec_opt = NULL, *report = "mxttl-report", *dnsmasq = NULL, *sdir = NULL;
+    int virtual_time = 1;
+    unsigned jobs = 4;
+    int rc = EXIT_USAGE;
+    struct st_library *lib = NULL;
+    struct st_run *run = NULL;
+    char why[1024] = "";
+    if (!descs || !clauses || !targets) {
+        rc = EXIT_INFRA;
+        goto out;
+    }
+    for (int i = 2; i < argc; i++) {
+        const char *o = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes = strcmp(o, "--target") == 0 || strcmp(o, "--spec") == 0 ||
+                    strcmp(o, "--clause") == 0 || strcmp(o, "--time") == 0 ||
+                    strcmp(o, "--jobs") == 0 || strcmp(o, "--report") == 0 ||
+                    strcmp(o, "--dnsmasq") == 0 || strcmp(o, "--scenarios") == 0;
+        if (!takes) {
+            fprintf(stderr, "mxttl run: unknown option \"%s\"\n", o);
+            usage(stderr);
+            goto out;
+        }
+        if (!v) {
+            fprintf(stderr, "mxttl run: %s needs a value\n", o);
+            goto out;
+        }
+        i++;
+        if (strcmp(o, "--target") == 0) {
+            if (hn_target_parse(v, &descs[nt], why, sizeof why) != 0) {
+                fprintf(stderr, "mxttl run: --target: %s\n", why);
+                goto out;
+            }
+            nt++;
+        } else if (strcmp(o, "--spec") == 0) {
+            enum st_spec s;
+            if (st_spec_from_str(v, &s) != 0) {
+                fprintf(stderr, "mxttl run: --spec %s: want legacy or ttl\n", v);
+                goto out;
+            }
+            spec_opt = v;
+        } else if (strcmp(o, "--clause") == 0) {
+            if (!st_clause_find(v)) {
+                fprintf(stderr, "mxttl run: --clause %s: unknown clause (see mxttl list "
+                                "clauses)\n", v);
+                goto out;
+            }
+            clauses[nc++] = v;
+        } else if (strcmp(o, "--time") == 0) {
+            if (strcmp(v, "virtual") == 0)
+                virtual_time = 1;
+            else if (strcmp(v, "real") == 0)
+                virtual_time = 0;
+            else {
+                fprintf(stderr, "mxttl run: --time %s: want virtual or real\n", v);
+                goto out;
+            }
+        } else if (strcmp(o, "--jobs") == 0) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*end || n < 1 || n > 64) {
+                fprintf(stderr, "mxttl run: --jobs %s: want 1..64\n", v);
+                goto out;
+            }
+            jobs = (unsigned)n;
+        } else if (strcmp(o, "--report") == 0) {
+            report = v;
+        } else if (strcmp(o, "--dnsmasq") == 0) {
+            if (access(v, X_OK) != 0) {
+                fprintf(stderr, "mxttl run: --dnsmasq %s: not an executable file\n", v);
+                goto out;
+            }
+            dnsmasq = v;
+        } else {
+            if (!is_dir(v)) {
+                fprintf(stderr, "mxttl run: --scenarios %s: not a directory\n", v);
+                goto out;
+            }
+            sdir = v;
+        }
+    }
+    if (nt == 0) {
+        hn_target_parse("model:legacy", &descs[nt++], why, sizeof why);
+        hn_target_parse("model:ttl", &descs[nt++], why, sizeof why);
+    }
+    if (load_library(scenario_dir(sdir), &lib) != 0)
+        goto out;
+    for (size_t t = 0; t < nt; t++) {
+        targets[t].name = descs[t].name;
+        targets[t].make = hn_target_make;
+        targets[t].ctx = &descs[t];
+        if (spec_opt) {
+            st_spec_from_str(spec_opt, &targets[t].spec);
+        } else if (hn_target_default_spec(&descs[t], &targets[t].spec, why, sizeof why) != 0) {
+            fprintf(stderr, "mxttl run: target %s: %s\n", descs[t].name, why);
+            rc = EXIT_INFRA;
+            goto out;
+        }
+    }
+
+    fx_server_install_signal_cleanup();
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+
+    run = st_run_new();
+    if (!run) {
+        rc = EXIT_INFRA;
+        goto out;
+    }
+    {
+        char stamp[32];
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        st_set_str(&run->started, stamp);
+        st_set_str(&run->mxttl_version, MXTTL_VERSION);
+        char cmd[2048] = "mxttl";
+        for (int i = 1; i < argc; i++) {
+            size_t l = strlen(cmd);
+            snprintf(cmd + l, sizeof cmd - l, " %s", argv[i]);
+        }
+        st_set_str(&run->command, cmd);
+    }
+    struct progress pr = {.on = !virtual_time && isatty(2), .t0 = mono()};
+    struct st_suite_config cfg;
+    st_suite_config_init(&cfg);
+    cfg.dnsmasq = dnsmasq;
+    cfg.virtual_time = virtual_time;
+    cfg.clauses = clauses;
+    cfg.nclauses = nc;
+    cfg.jobs = jobs;
+    cfg.stop = &stop_flag;
+    cfg.progress = on_progress;
+    cfg.progress_ctx = &pr;
+    double t0 = mono();
+    enum st_status st = st_suite_run(&cfg, lib, targets, nt, run, why, sizeof why);
+    run->seconds = mono() - t0;
+    if (pr.on)
+        fprintf(stderr, "\r%60s\r", "");
+    if (st == ST_USAGE) {
+        fprintf(stderr, "mxttl run: %s\n", why);
+        goto out;
+    }
+    if (st == ST_NOMEM) {
+        fprintf(stderr, "mxttl run: %s\n", why);
+        rc = EXIT_INFRA;
+        goto out;
+    }
+    if (stop_flag)
+        run->incomplete = 1;
+    enum hn_report_status rs = hn_report_write_dir(run, report, HN_REPORT_FMT_ALL, why,
+                                                   sizeof why);
+    int any_error = 0, any_fail = 0;
+    for (size_t t = 0; t < run->ntargets; t++) {
+        print_target(&run->targets[t]);
+        size_t counts[ST_VERDICT_COUNT];
+        st_target_counts(&run->targets[t], counts);
+        any_error |= counts[ST_ERROR] > 0;
+        any_fail |= counts[ST_FAIL] > 0;
+    }
+    printf("\n%s time, %.2f s%s\n", virtual_time ? "virtual" : "real", run->seconds,
+           run->incomplete ? ", INCOMPLETE (interrupted)" : "");
+    if (rs != HN_REPORT_OK) {
+        fprintf(stderr, "mxttl run: report not written: %s\n", why);
+        rc = EXIT_INFRA;
+        goto out;
+    }
+    printf("report: %s/report.html (also results.json, junit.xml, report.md)\n", report);
+    if (stop_flag) {
+        fprintf(stderr, "mxttl run: interrupted; partial report written\n");
+        rc = EXIT_INFRA;
+    } else if (any_error) {
+        rc = EXIT_INFRA;
+    } else {
+        rc = any_fail ? EXIT_NONCONFORM : EXIT_CONFORMS;
+    }
+out:
+    st_run_free(run);
+    st_library_free(lib);
+    free(descs);
+    free(clauses);
+    free(targets);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        /* the embedded default: both model modes, virtual time, ./mxttl-report */
+        char *av[] = {argv[0], "run", NULL};
+        return cmd_run(2, av);
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc, argv);
+    if (strcmp(cmd, "list") == 0)
+        return cmd_list(argc, argv);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc, argv);
+    if (strcmp(cmd, "diff") == 0)
+        return cmd_diff(argc, argv);
+    if (strcmp(cmd, "fixture") == 0)
+        return cmd_fixture(argc, argv);
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "mxttl: unknown command \"%s\"\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

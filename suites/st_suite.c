@@ -1,0 +1,481 @@
+/*
+ * st_suite: the run loop. Plays are (scenario, target) pairs; a pool of worker threads takes
+ * them longest first, each play on its own fixture instance, so a real-time run costs about
+ * its longest scenario rather than the sum. Judging happens after every play has finished:
+ * each target's clauses of its own spec go into the run; both specs' MUST clauses are judged
+ * as well, over the same plays, to classify the target as legacy, ttl or neither.
+ */
+#include "st_suite.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "st_judge.h"
+#include "st_play.h"
+
+const char *st_status_str(enum st_status s)
+{
+    static const char *const names[] = {
+#define ST_STATUS_NAME(sym, str, desc) str,
+        ST_STATUS_LIST(ST_STATUS_NAME)
+#undef ST_STATUS_NAME
+    };
+    return (unsigned)s < ST_STATUS_COUNT ? names[s] : "unknown";
+}
+
+struct st_library {
+    struct fx_scenario **sc;
+    size_t n;
+};
+
+void st_library_free(struct st_library *lib)
+{
+    if (!lib)
+        return;
+    for (size_t i = 0; i < lib->n; i++)
+        fx_scenario_free(lib->sc[i]);
+    free(lib->sc);
+    free(lib);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+enum st_status st_library_load(struct st_library **out, const char *dir, char *why, size_t whylen)
+{
+    *out = NULL;
+    DIR *d = opendir(dir);
+    if (!d) {
+        snprintf(why, whylen, "%s: cannot open the scenario directory", dir);
+        return ST_SCENARIO;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    enum st_status rc = ST_OK;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (l <= 4 || strcmp(de->d_name + l - 4, ".scn") != 0 || de->d_name[0] == '.')
+            continue;
+        char **nn = realloc(names, (n + 1) * sizeof *nn);
+        if (!nn || !(nn[n] = strdup(de->d_name))) {
+            names = nn ? nn : names;
+            rc = ST_NOMEM;
+            break;
+        }
+        names = nn;
+        n++;
+    }
+    closedir(d);
+    struct st_library *lib = calloc(1, sizeof *lib);
+    if (rc == ST_OK && (!lib || !(lib->sc = calloc(n ? n : 1, sizeof *lib->sc))))
+        rc = ST_NOMEM;
+    if (rc == ST_OK && n == 0) {
+        snprintf(why, whylen, "%s: no scenario files (*.scn)", dir);
+        rc = ST_SCENARIO;
+    }
+    if (rc == ST_OK)
+        qsort(names, n, sizeof *names, cmp_name);
+    for (size_t i = 0; rc == ST_OK && i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        char fwhy[512] = "";
+        enum fx_status fs = fx_scenario_load(&lib->sc[lib->n], path, fwhy, sizeof fwhy);
+        if (fs == FX_NOMEM) {
+            rc = ST_NOMEM;
+            break;
+        }
+        if (fs != FX_OK) {
+            snprintf(why, whylen, "%s", fwhy[0] ? fwhy : path);
+            rc = ST_SCENARIO;
+            break;
+        }
+        const struct fx_scenario *sc = lib->sc[lib->n++];
+        for (size_t c = 0; c < fx_scenario_clause_count(sc); c++)
+            if (!st_clause_find(fx_scenario_clause(sc, c))) {
+                snprintf(why, whylen, "%s: unknown clause %s (not in SPEC.md)", path,
+                         fx_scenario_clause(sc, c));
+                rc = ST_SCENARIO;
+            }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (rc != ST_OK) {
+        st_library_free(lib);
+        return rc;
+    }
+    *out = lib;
+    return ST_OK;
+}
+
+size_t st_library_count(const struct st_library *lib) { return lib ? lib->n : 0; }
+
+const struct fx_scenario *st_library_at(const struct st_library *lib, size_t i)
+{
+    return lib && i < lib->n ? lib->sc[i] : NULL;
+}
+
+const struct fx_scenario *st_library_find(const struct st_library *lib, const char *name)
+{
+    for (size_t i = 0; lib && name && i < lib->n; i++)
+        if (strcmp(fx_scenario_name(lib->sc[i]), name) == 0)
+            return lib->sc[i];
+    return NULL;
+}
+
+int st_scenario_covers(const struct fx_scenario *sc, const char *id)
+{
+    for (size_t c = 0; c < fx_scenario_clause_count(sc); c++)
+        if (strcmp(fx_scenario_clause(sc, c), id) == 0)
+            return 1;
+    return 0;
+}
+
+void st_suite_config_init(struct st_suite_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->virtual_time = 1;
+    cfg->jobs = 1;
+}
+
+/* ---- the play pool ---- */
+
+struct job {
+    size_t scenario, target;
+    double weight;
+    struct st_play play;
+    int ran;
+};
+
+struct pool {
+    const struct st_suite_config *cfg;
+    const struct st_library *lib;
+    const struct st_suite_target *targets;
+    struct job *jobs;
+    size_t njobs, next, done;
+    double weight_left, started_s;
+    pthread_mutex_t mu;
+};
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *worker(void *arg)
+{
+    struct pool *pl = arg;
+    for (;;) {
+        pthread_mutex_lock(&pl->mu);
+        int stop = pl->cfg->stop && *pl->cfg->stop;
+        size_t i = pl->next;
+        if (!stop && i < pl->njobs)
+            pl->next++;
+        pthread_mutex_unlock(&pl->mu);
+        if (stop || i >= pl->njobs)
+            return NULL;
+        struct job *j = &pl->jobs[i];
+        const struct st_suite_target *st = &pl->targets[j->target];
+        struct st_target *t = NULL;
+        char why[512] = "";
+        j->play.sc = pl->lib->sc[j->scenario];
+        j->play.target = j->target;
+        j->play.virtual_time = pl->cfg->virtual_time;
+        if (st->make(st->ctx, &t, why, sizeof why) != 0 || !t) {
+            j->play.error = 1;
+            snprintf(j->play.why, sizeof j->play.why, "target %s could not be created: %s",
+                     st->name, why);
+        } else {
+            st_play_run(&j->play, pl->lib->sc[j->scenario], t, pl->cfg->virtual_time,
+                        pl->cfg->dnsmasq, pl->cfg->stop);
+        }
+        if (t)
+            t->ops->free(t);
+        pthread_mutex_lock(&pl->mu);
+        j->ran = 1;
+        pl->done++;
+        pl->weight_left -= j->weight;
+        if (pl->cfg->progress) {
+            double left;
+            unsigned jobs = pl->cfg->jobs ? pl->cfg->jobs : 1;
+            if (pl->cfg->virtual_time) {
+                double el = mono_s() - pl->started_s;
+                left = pl->done ? el / (double)pl->done * (double)(pl->njobs - pl->done) /
+                                      (double)jobs
+                                : 0;
+            } else {
+                left = pl->weight_left / 1000.0 / (double)jobs;
+            }
+            pl->cfg->progress(pl->cfg->progress_ctx, pl->done, pl->njobs, left);
+        }
+        pthread_mutex_unlock(&pl->mu);
+    }
+}
+
+static int cmp_job(const void *a, const void *b)
+{
+    const struct job *x = a, *y = b;
+    if (x->weight != y->weight)
+        return x->weight > y->weight ? -1 : 1;
+    if (x->scenario != y->scenario)
+        return x->scenario < y->scenario ? -1 : 1;
+    return x->target < y->target ? -1 : x->target > y->target;
+}
+
+static int cmp_job_order(const void *a, const void *b)
+{
+    const struct job *x = a, *y = b;
+    if (x->scenario != y->scenario)
+        return x->scenario < y->scenario ? -1 : 1;
+    return x->target < y->target ? -1 : x->target > y->target;
+}
+
+static void clause_result_clear(struct st_clause_result *cr)
+{
+    free(cr->clause);
+    free(cr->sentence);
+    free(cr->scenario);
+    free(cr->expected);
+    free(cr->observed);
+    free(cr->note);
+    memset(cr, 0, sizeof *cr);
+}
+
+/* Judges clause cl for target ti under spec over the finished plays. *stopped set if a play
+ * that covers it was cut short (the clause is then left out). */
+static void judge(const struct job *jobs, size_t njobs, struct st_analysis **an, size_t ti,
+                  const struct st_clause *cl, enum st_spec spec, struct st_clause_result *cr,
+                  int *stopped, struct st_analysis **buf)
+{
+    size_t n = 0;
+    *stopped = 0;
+    for (size_t j = 0; j < njobs; j++) {
+        if (jobs[j].target != ti || !st_scenario_covers(jobs[j].play.sc, cl->id))
+            continue;
+        if (!jobs[j].ran || jobs[j].play.stopped) {
+            *stopped = 1;
+            continue;
+        }
+        if (an[j])
+            buf[n++] = an[j];
+    }
+    st_judge_clause(cl, spec, buf, n, cr);
+}
+
+static void classify(struct st_target_result *tr, const struct job *jobs, size_t njobs,
+                     struct st_analysis **an, size_t ti, const int *sel,
+                     struct st_analysis **buf)
+{
+    int fails[2] = {0, 0}, judged[2] = {0, 0}, errors = 0;
+    char broke[2][512] = {"", ""};
+    for (size_t c = 0; c < ST_CLAUSE_COUNT; c++) {
+        const struct st_clause *cl = st_clause_at(c);
+        if (!sel[c] || cl->level != ST_LEVEL_MUST)
+            continue;
+        for (int s = 0; s < 2; s++) {
+            enum st_spec spec = s == 0 ? ST_SPEC_LEGACY : ST_SPEC_TTL;
+            if (!st_clause_applies(cl, spec))
+                continue;
+            struct st_clause_result cr = {0};
+            int stopped;
+            judge(jobs, njobs, an, ti, cl, spec, &cr, &stopped, buf);
+            if (!stopped) {
+                if (cr.verdict == ST_FAIL) {
+                    fails[s]++;
+                    size_t l = strlen(broke[s]);
+                    snprintf(broke[s] + l, sizeof broke[s] - l, "%s%s", l ? ", " : "", cl->id);
+                } else if (cr.verdict == ST_ERROR) {
+                    errors++;
+                } else if (cr.verdict == ST_PASS) {
+                    judged[s]++;
+                }
+            }
+            clause_result_clear(&cr);
+        }
+    }
+    if (!fails[0] && fails[1] && judged[0]) {
+        tr->klass = ST_CLASS_LEGACY;
+        st_set_fmt(&tr->class_reason, "met every legacy MUST clause run; broke %s", broke[1]);
+    } else if (fails[0] && !fails[1] && judged[1]) {
+        tr->klass = ST_CLASS_TTL;
+        st_set_fmt(&tr->class_reason, "met every ttl MUST clause run; broke %s", broke[0]);
+    } else if (fails[0] && fails[1]) {
+        tr->klass = ST_CLASS_NEITHER;
+        st_set_fmt(&tr->class_reason, "broke %s (legacy) and %s (ttl)", broke[0], broke[1]);
+    } else {
+        tr->klass = ST_CLASS_UNKNOWN;
+        st_set_fmt(&tr->class_reason, "%s",
+                   errors ? "errors kept clauses from being judged"
+                          : "the clauses run do not tell legacy from ttl");
+    }
+}
+
+enum st_status st_suite_run(const struct st_suite_config *cfg, const struct st_library *lib,
+                            const struct st_suite_target *targets, size_t ntargets,
+                            struct st_run *run, char *why, size_t whylen)
+{
+    int sel[ST_CLAUSE_COUNT];
+    for (size_t c = 0; c < ST_CLAUSE_COUNT; c++)
+        sel[c] = cfg->nclauses == 0;
+    for (size_t i = 0; i < cfg->nclauses; i++) {
+        const struct st_clause *cl = st_clause_find(cfg->clauses[i]);
+        if (!cl) {
+            snprintf(why, whylen, "unknown clause %s", cfg->clauses[i]);
+            return ST_USAGE;
+        }
+        sel[cl->sym] = 1;
+    }
+    if (ntargets == 0) {
+        snprintf(why, whylen, "no target");
+        return ST_USAGE;
+    }
+    for (size_t t = 0; t < ntargets; t++)
+        if (targets[t].spec != ST_SPEC_LEGACY && targets[t].spec != ST_SPEC_TTL) {
+            snprintf(why, whylen, "target %s: spec must be legacy or ttl", targets[t].name);
+            return ST_USAGE;
+        }
+    st_set_str(&run->time_mode, cfg->virtual_time ? "virtual" : "real");
+
+    struct pool pl = {.cfg = cfg, .lib = lib, .targets = targets, .started_s = mono_s()};
+    pthread_mutex_init(&pl.mu, NULL);
+    for (size_t s = 0; s < st_library_count(lib); s++) {
+        const struct fx_scenario *sc = st_library_at(lib, s);
+        int wanted = 0;
+        for (size_t c = 0; c < ST_CLAUSE_COUNT; c++)
+            if (sel[c] && st_scenario_covers(sc, st_clause_at(c)->id))
+                wanted = 1;
+        if (!wanted)
+            continue;
+        for (size_t t = 0; t < ntargets; t++) {
+            struct job *nj = realloc(pl.jobs, (pl.njobs + 1) * sizeof *nj);
+            if (!nj)
+                goto nomem;
+            pl.jobs = nj;
+            memset(&pl.jobs[pl.njobs], 0, sizeof *nj);
+            pl.jobs[pl.njobs].scenario = s;
+            pl.jobs[pl.njobs].target = t;
+            pl.jobs[pl.njobs].weight =
+                (double)fx_scenario_end(sc) + (double)fx_scenario_action_count(sc);
+            pl.weight_left += pl.jobs[pl.njobs].weight;
+            pl.njobs++;
+        }
+    }
+    qsort(pl.jobs, pl.njobs, sizeof *pl.jobs, cmp_job);
+    unsigned nthreads = cfg->jobs ? cfg->jobs : 1;
+    if (nthreads > pl.njobs)
+        nthreads = pl.njobs ? (unsigned)pl.njobs : 1;
+    pthread_t *th = calloc(nthreads, sizeof *th);
+    if (!th)
+        goto nomem;
+    size_t started = 0;
+    for (unsigned i = 0; i < nthreads; i++) {
+        if (pthread_create(&th[i], NULL, worker, &pl) != 0)
+            break;
+        started++;
+    }
+    if (started == 0)
+        worker(&pl);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    free(th);
+    qsort(pl.jobs, pl.njobs, sizeof *pl.jobs, cmp_job_order);
+
+    struct st_analysis **an = calloc(pl.njobs ? pl.njobs : 1, sizeof *an);
+    struct st_analysis **buf = calloc(pl.njobs ? pl.njobs : 1, sizeof *buf);
+    if (!an || !buf) {
+        free(an);
+        free(buf);
+        goto nomem;
+    }
+    int incomplete = 0;
+    for (size_t j = 0; j < pl.njobs; j++) {
+        if (!pl.jobs[j].ran || pl.jobs[j].play.stopped) {
+            incomplete = 1;
+            continue;
+        }
+        an[j] = st_analysis_new(&pl.jobs[j].play);
+        if (!an[j])
+            pl.jobs[j].play.error = 1;
+    }
+    for (size_t t = 0; t < ntargets; t++) {
+        struct st_target_result *tr =
+            st_run_add_target(run, targets[t].name, st_spec_str(targets[t].spec));
+        if (!tr)
+            goto nomem_an;
+        for (size_t c = 0; c < ST_CLAUSE_COUNT; c++) {
+            const struct st_clause *cl = st_clause_at(c);
+            if (!sel[c] || !st_clause_applies(cl, targets[t].spec))
+                continue;
+            struct st_clause_result tmp = {0};
+            int stopped;
+            double t0 = mono_s();
+            judge(pl.jobs, pl.njobs, an, t, cl, targets[t].spec, &tmp, &stopped, buf);
+            if (stopped) {
+                clause_result_clear(&tmp);
+                incomplete = 1;
+                continue;
+            }
+            struct st_clause_result *cr =
+                st_target_add_clause(tr, cl->id, cl->level, tmp.verdict, cl->sentence);
+            if (!cr) {
+                clause_result_clear(&tmp);
+                goto nomem_an;
+            }
+            /* move the evidence over */
+            cr->scenario = tmp.scenario;
+            cr->expected = tmp.expected;
+            cr->observed = tmp.observed;
+            cr->note = tmp.note;
+            free(tmp.clause);
+            free(tmp.sentence);
+            double play_s = 0;
+            for (size_t j = 0; j < pl.njobs; j++)
+                if (pl.jobs[j].target == t && st_scenario_covers(pl.jobs[j].play.sc, cl->id))
+                    play_s += pl.jobs[j].play.seconds;
+            cr->seconds = play_s + (mono_s() - t0);
+        }
+        classify(tr, pl.jobs, pl.njobs, an, t, sel, buf);
+    }
+    for (size_t j = 0; j < pl.njobs; j++) {
+        if (!an[j])
+            continue;
+        struct st_timeline *tl =
+            st_run_add_timeline(run, fx_scenario_name(pl.jobs[j].play.sc),
+                                targets[pl.jobs[j].target].name,
+                                cfg->virtual_time ? "virtual" : "real");
+        if (!tl || st_analysis_timeline(an[j], tl) != 0)
+            goto nomem_an;
+    }
+    run->incomplete = incomplete;
+    for (size_t j = 0; j < pl.njobs; j++) {
+        st_analysis_free(an[j]);
+        st_play_clear(&pl.jobs[j].play);
+    }
+    free(an);
+    free(buf);
+    free(pl.jobs);
+    pthread_mutex_destroy(&pl.mu);
+    return incomplete && cfg->stop && *cfg->stop ? ST_STOPPED : ST_OK;
+
+nomem_an:
+    for (size_t j = 0; j < pl.njobs; j++)
+        st_analysis_free(an[j]);
+    free(an);
+    free(buf);
+nomem:
+    for (size_t j = 0; j < pl.njobs; j++)
+        st_play_clear(&pl.jobs[j].play);
+    free(pl.jobs);
+    pthread_mutex_destroy(&pl.mu);
+    snprintf(why, whylen, "out of memory");
+    return ST_NOMEM;
+}

@@ -1,0 +1,84 @@
+/*
+ * st_suite: a conformance run. Loads the scenario library, plays every scenario that covers a
+ * chosen clause against every target (each play on its own fixture instance, several plays at
+ * once), judges each clause only from the fixture's query log and the target's answers, and
+ * fills an st_run (st_result.h) with verdicts, evidence, timelines and each target's class.
+ */
+#ifndef ST_SUITE_H
+#define ST_SUITE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include "fx_scenario.h"
+#include "st_clause.h"
+#include "st_result.h"
+#include "st_target.h"
+
+#define ST_STATUS_LIST(X)                                                         \
+    X(ST_OK, "ok", "success")                                                     \
+    X(ST_USAGE, "usage", "invalid argument: unknown clause, no target, bad option") \
+    X(ST_SCENARIO, "scenario", "a scenario file is unreadable or invalid")        \
+    X(ST_NOMEM, "nomem", "out of memory")                                         \
+    X(ST_STOPPED, "stopped", "the run was stopped before every scenario was played")
+
+enum st_status {
+#define ST_STATUS_ENUM(sym, str, desc) sym,
+    ST_STATUS_LIST(ST_STATUS_ENUM)
+#undef ST_STATUS_ENUM
+    ST_STATUS_COUNT
+};
+const char *st_status_str(enum st_status s);   /* static, never NULL */
+
+/* The scenario library: every *.scn file of a directory, sorted by name. */
+struct st_library;
+
+/* Loads and lints every *.scn in dir: each must load (fx_scenario_load) and name only clauses
+ * of the table. ST_SCENARIO with *why "FILE:LINE: problem" or "DIR: problem" (also when dir
+ * holds no scenario); ST_NOMEM. Caller frees with st_library_free. */
+enum st_status st_library_load(struct st_library **out, const char *dir, char *why,
+                               size_t whylen);
+void st_library_free(struct st_library *lib);   /* NULL is fine; frees every scenario */
+size_t st_library_count(const struct st_library *lib);
+/* Borrowed, valid while lib lives. */
+const struct fx_scenario *st_library_at(const struct st_library *lib, size_t i);
+const struct fx_scenario *st_library_find(const struct st_library *lib, const char *name);
+/* Whether scenario sc lists clause id. */
+int st_scenario_covers(const struct fx_scenario *sc, const char *id);
+
+/* A target taking part in a run. make() creates a fresh st_target for one play (plays run
+ * concurrently, so each gets its own); the suite calls ops->free on it afterwards. make returns
+ * 0, or -1 with *why (every clause of that play is then ERROR). */
+struct st_suite_target {
+    const char *name;          /* "model:ttl", ...; borrowed for the run */
+    enum st_spec spec;         /* judged against: ST_SPEC_LEGACY or ST_SPEC_TTL */
+    int (*make)(void *ctx, struct st_target **out, char *why, size_t whylen);
+    void *ctx;
+};
+
+struct st_suite_config {
+    const char *dnsmasq;        /* dnsmasq program; NULL: from PATH */
+    int virtual_time;           /* 1 virtual (default), 0 real time */
+    const char *const *clauses; /* judge only these clause IDs ...                    */
+    size_t nclauses;            /* ... or every clause when 0                          */
+    unsigned jobs;              /* plays at once; 0 or 1 = one at a time              */
+    /* When non-NULL and set (e.g. by a signal handler): start no more plays, cut running plays
+     * short; their clauses are left out and the run is marked incomplete. */
+    const volatile sig_atomic_t *stop;
+    /* Called (from worker threads, serialised) after each play: plays done, plays in all,
+     * estimated seconds left. May be NULL. */
+    void (*progress)(void *ctx, size_t done, size_t total, double seconds_left);
+    void *progress_ctx;
+};
+void st_suite_config_init(struct st_suite_config *cfg);
+
+/* Plays and judges. Appends one st_target_result per target (its spec's clauses, LEG-n or TTL-n
+ * plus COM-n, restricted to cfg->clauses), and one timeline per play, to run; sets
+ * run->time_mode and run->incomplete. A broken target or fixture never fails the call: it
+ * becomes ERROR verdicts with the reason in their note. Returns ST_OK, ST_USAGE (unknown clause
+ * ID, no targets, a spec other than legacy/ttl; *why names it), ST_STOPPED (cfg->stop was set;
+ * run holds what was judged) or ST_NOMEM. lib and targets are borrowed for the call. */
+enum st_status st_suite_run(const struct st_suite_config *cfg, const struct st_library *lib,
+                            const struct st_suite_target *targets, size_t ntargets,
+                            struct st_run *run, char *why, size_t whylen);
+
+#endif
