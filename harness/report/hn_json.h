@@ -1,0 +1,49 @@
+/*
+ * hn_json: results.json, the machine-readable form of an st_run (schema "mxttl-results/1",
+ * documented field by field in RESULTS-SCHEMA.md), and its reader.
+ *
+ * The reader is our own small JSON parser, strict and bounded because it reads files from
+ * other machines and is a fuzz target: input size, nesting depth, string and number lengths and
+ * element counts are capped (limits below), nothing it is given can make it crash, and every
+ * error says "FILE:LINE:COL: problem" (LINE and COL 1-based, COL counted in bytes). It accepts
+ * exactly what the writer may produce plus any JSON whitespace and member order: unknown
+ * members, missing members and values of the wrong type are schema errors.
+ *
+ * Numbers are written and read in the "C" numeric locale (the CLI never calls setlocale).
+ */
+#ifndef HN_JSON_H
+#define HN_JSON_H
+
+#include <stddef.h>
+
+#include "hn_report.h"
+
+#define HN_JSON_SCHEMA "mxttl-results/1"
+
+#define HN_JSON_MAX_BYTES (64u * 1024u * 1024u) /* whole input */
+#define HN_JSON_MAX_DEPTH 16u                  /* nested arrays/objects; the schema needs 5 */
+#define HN_JSON_MAX_STRING (1024u * 1024u)     /* one decoded string, bytes */
+#define HN_JSON_MAX_NUMBER 64u                 /* characters of one number */
+#define HN_JSON_MAX_ITEMS 1000000u             /* elements of one array or members of an object */
+
+/* Renders run as results.json. On HN_REPORT_OK *out is a NUL-terminated string of *len bytes
+ * (len may be NULL) the caller frees with free(). The output is deterministic, so writing a run
+ * that was read from a file reproduces the file byte for byte. Returns HN_REPORT_OK,
+ * HN_REPORT_INVAL (NULL run or out) or HN_REPORT_NOMEM. */
+enum hn_report_status hn_json_render(const struct st_run *run, char **out, size_t *len);
+
+/* Parses len bytes of results.json; name is used in error positions ("NAME:LINE:COL: ...").
+ * data need not be NUL-terminated. On HN_REPORT_OK *out is a new run the caller frees with
+ * st_run_free; otherwise *out is NULL and why holds the problem. Returns HN_REPORT_OK,
+ * HN_REPORT_INVAL (NULL argument), HN_REPORT_SYNTAX (not JSON), HN_REPORT_LIMIT (a limit above
+ * exceeded), HN_REPORT_SCHEMA (JSON but not mxttl-results/1, including a wrong "schema") or
+ * HN_REPORT_NOMEM. */
+enum hn_report_status hn_json_read_mem(const char *name, const char *data, size_t len,
+                                       struct st_run **out, char *why, size_t whylen);
+
+/* hn_json_read_mem on the contents of the file at path. Adds HN_REPORT_IO (cannot open or
+ * read; why = "PATH: reason") and HN_REPORT_LIMIT for files over HN_JSON_MAX_BYTES. */
+enum hn_report_status hn_json_read_file(const char *path, struct st_run **out, char *why,
+                                        size_t whylen);
+
+#endif
