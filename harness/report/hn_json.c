@@ -767,8 +767,8 @@ static int read_clause(struct parser *ps, const struct jnode *obj, struct st_tar
     const struct jnode *v[9];
     if (members(ps, obj, "clause result", names, 9, v) < 0)
         return -1;
-    enum st_level level;
-    enum st_verdict verdict;
+    enum st_level level = ST_LEVEL_MUST;
+    enum st_verdict verdict = ST_PASS;
     if (v[0]->type != JT_STR)
         return schema_err(ps, v[0], "\"clause\" must be a string, not %s", type_name(v[0]->type));
     if (get_enum(ps, v[1], "level", conv_level, &level, "MUST, SHOULD, INFO") < 0 ||
@@ -818,8 +818,8 @@ static int read_event(struct parser *ps, const struct jnode *obj, struct st_time
     const struct jnode *v[6];
     if (members(ps, obj, "event", names, 6, v) < 0)
         return -1;
-    enum st_event_kind kind;
-    double t, t_end;
+    enum st_event_kind kind = ST_EV_STEP;
+    double t = 0, t_end = 0;
     if (get_enum(ps, v[0], "kind", conv_kind, &kind, "step, lookup, forward, query, ttl") < 0 ||
         get_num(ps, v[1], "t", &t) < 0 || get_num(ps, v[2], "t_end", &t_end) < 0)
         return -1;

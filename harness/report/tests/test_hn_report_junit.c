@@ -103,18 +103,19 @@ static const char *xml_check(const char *x)
     return depth == 0 ? NULL : "unclosed element";
 }
 
-static char *render(const struct st_run *run)
+/* Renders into the caller's variable: *out stays valid until the caller frees it. */
+static void render(const struct st_run *run, char **out)
 {
-    char *out = NULL;
-    assert_int_equal(hn_report_junit_render(run, &out, NULL), HN_REPORT_OK);
-    return out;
+    assert_int_equal(hn_report_junit_render(run, out, NULL), HN_REPORT_OK);
+    assert_non_null(*out);
 }
 
 static void test_structure(void **state)
 {
     (void)state;
     struct st_run *run = hn_test_run(0);
-    char *x = render(run);
+    char *x = NULL;
+    render(run, &x);
     const char *problem = xml_check(x);
     if (problem != NULL)
         fail_msg("junit.xml: got \"%s\", want well-formed XML", problem);
@@ -142,7 +143,8 @@ static void test_hostile_strings_escaped(void **state)
 {
     (void)state;
     struct st_run *run = hn_test_run(0);
-    char *x = render(run);
+    char *x = NULL;
+    render(run, &x);
     assert_null(strstr(x, "<script"));
     assert_null(strstr(x, "<b>"));
     assert_non_null(strstr(x, "&lt;script&gt;alert(&#39;x&amp;y&#39;)&lt;/script&gt;"));
@@ -177,7 +179,8 @@ static void test_incomplete_marked(void **state)
 {
     (void)state;
     struct st_run *run = hn_test_run(1);
-    char *x = render(run);
+    char *x = NULL;
+    render(run, &x);
     assert_null(xml_check(x));
     assert_non_null(strstr(x, "<!-- INCOMPLETE RUN"));
     assert_int_equal(hn_test_count(x, "name=\"run incomplete\""), 2);
@@ -188,7 +191,7 @@ static void test_incomplete_marked(void **state)
     /* An interrupted run before any target still shows up as an error. */
     struct st_run *empty = st_run_new();
     empty->incomplete = 1;
-    x = render(empty);
+    render(empty, &x);
     assert_null(xml_check(x));
     assert_int_equal(hn_test_count(x, "<error "), 1);
     free(x);

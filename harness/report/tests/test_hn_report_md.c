@@ -15,18 +15,19 @@
 #include "hn_report.h"
 #include "hn_report_test.h"
 
-static char *render(const struct st_run *run)
+/* Renders into the caller's variable: *out stays valid until the caller frees it. */
+static void render(const struct st_run *run, char **out)
 {
-    char *out = NULL;
-    assert_int_equal(hn_report_md_render(run, &out, NULL), HN_REPORT_OK);
-    return out;
+    assert_int_equal(hn_report_md_render(run, out, NULL), HN_REPORT_OK);
+    assert_non_null(*out);
 }
 
 static void test_sections(void **state)
 {
     (void)state;
     struct st_run *run = hn_test_run(0);
-    char *m = render(run);
+    char *m = NULL;
+    render(run, &m);
     assert_non_null(strstr(m, "| Target | Spec | Classification | Conforms | PASS | NON-STRICT |"
                               " INFO | FAIL | N/A | ERROR |"));
     assert_non_null(strstr(m, "| model:ttl | ttl | neither: broke TTL\\-2, TTL\\-5 | **no** |"
@@ -49,7 +50,8 @@ static void test_escaping(void **state)
 {
     (void)state;
     struct st_run *run = hn_test_run(0);
-    char *m = render(run);
+    char *m = NULL;
+    render(run, &m);
     /* Outside fenced blocks (where text is literal) no raw markup may appear. */
     char *outside = strdup(m);
     assert_non_null(outside);
@@ -88,13 +90,14 @@ static void test_incomplete_and_empty(void **state)
 {
     (void)state;
     struct st_run *run = hn_test_run(1);
-    char *m = render(run);
+    char *m = NULL;
+    render(run, &m);
     assert_non_null(strstr(m, "> **INCOMPLETE RUN**"));
     assert_non_null(strstr(m, "| complete | **no** |"));
     free(m);
     st_run_free(run);
     struct st_run *empty = st_run_new();
-    m = render(empty);
+    render(empty, &m);
     assert_non_null(strstr(m, "No targets were run."));
     free(m);
     st_run_free(empty);
