@@ -55,13 +55,15 @@ static const char css[] =
     ".v-ERROR{color:var(--err);background:var(--err-bg)}"
     ".v-none{color:var(--muted);background:#fff}\n"
     ".scroll{overflow-x:auto}\n"
-    "table.matrix{border-collapse:separate;border-spacing:0;font-size:13px}\n"
+    "table.matrix{border-collapse:separate;border-spacing:0;font-size:13px;width:100%}\n"
     "table.matrix th,table.matrix td{border-bottom:1px solid var(--line);padding:5px 8px}\n"
     "table.matrix thead th{position:sticky;top:0;background:#fff;vertical-align:bottom;"
     "text-align:center;font-weight:600;max-width:150px;word-break:break-all;"
     "border-bottom:2px solid var(--line)}\n"
     "table.matrix th.clause{text-align:left;white-space:nowrap;font-weight:600}\n"
-    "table.matrix td.sentence{color:var(--muted);max-width:420px;min-width:260px}\n"
+    "table.matrix td.sentence{color:var(--muted);min-width:260px}\n"
+    "nav{margin:14px 0 0;font-size:13px}nav a{margin-right:14px;color:#0969da;"
+    "text-decoration:none}\n"
     "table.matrix td.lvl{font-size:11px;color:var(--muted);text-align:center}\n"
     "table.matrix td.v{text-align:center;font-weight:600;font-size:12px;min-width:92px;"
     "border-left:3px solid #fff}\n"
@@ -123,6 +125,9 @@ static void header(struct hn_report_buf *b, const struct st_run *run)
     hn_report_buf_printf(b, "</code></dd><dt>targets</dt><dd>%zu</dd><dt>complete</dt><dd>%s</dd>"
                             "</dl></header>\n",
                          run->ntargets, run->incomplete ? "<b>no</b>" : "yes");
+    hn_report_buf_puts(b, "<nav><a href=\"#targets\">Targets</a><a href=\"#matrix\">Clause "
+                          "matrix</a><a href=\"#evidence\">Evidence</a><a href=\"#timelines\">"
+                          "Timelines</a></nav>\n");
     if (run->incomplete)
         hn_report_buf_puts(b, "<div class=\"banner\" role=\"alert\">INCOMPLETE RUN: the run was "
                               "interrupted and not every clause ran. Clauses without a verdict "
@@ -308,8 +313,8 @@ static void matrix(struct hn_report_buf *b, const struct st_run *run, const stru
             hn_report_buf_printf(b, "<tr class=\"group\"><th colspan=\"%zu\">%s</th></tr>\n",
                                  run->ntargets + 3, g);
         }
-        char shortened[140];
-        hn_report_shorten(rows[r].sentence ? rows[r].sentence : "", 120, shortened,
+        char shortened[260];
+        hn_report_shorten(rows[r].sentence ? rows[r].sentence : "", 240, shortened,
                           sizeof(shortened));
         hn_report_buf_puts(b, "<tr><th class=\"clause\" title=\"");
         esc_attr(b, rows[r].sentence);
@@ -390,10 +395,16 @@ static void evidence(struct hn_report_buf *b, const struct st_run *run)
             esc(b, c->scenario ? c->scenario : "-");
             hn_report_buf_puts(b, " &middot; took ");
             hn_report_buf_duration(b, c->seconds);
-            hn_report_buf_puts(b, "</div><div class=\"ev\">");
-            pre_block(b, "Expected", c->expected);
-            pre_block(b, "Observed", c->observed);
             hn_report_buf_puts(b, "</div>");
+            if (c->expected != NULL || c->observed != NULL) {
+                hn_report_buf_puts(b, "<div class=\"ev\">");
+                pre_block(b, "Expected", c->expected);
+                pre_block(b, "Observed", c->observed);
+                hn_report_buf_puts(b, "</div>");
+            } else {
+                hn_report_buf_puts(b, "<div class=\"meta\">No expected or observed evidence "
+                                      "was recorded.</div>");
+            }
             if (c->note != NULL) {
                 hn_report_buf_puts(b, "<h4 class=\"meta\">Note</h4><pre>");
                 esc(b, c->note);
@@ -483,6 +494,8 @@ static void timeline(struct hn_report_buf *b, const struct st_timeline *tl, size
     }
     if (tmax - tmin < 1e-9 * fabs(tmin) || tmax - tmin < 1e-9)
         tmax = tmin + (fabs(tmin) > 1 ? fabs(tmin) * 1e-6 : 1);
+    /* A little room after the last event so its mark is not cut by the frame. */
+    tmax += (tmax - tmin) * 0.02;
     double span = tmax - tmin;
     double step = tick_step(span);
     /* Axis ends on a tick so the last label is never clipped. */
@@ -526,7 +539,14 @@ static void timeline(struct hn_report_buf *b, const struct st_timeline *tl, size
     esc(b, tl->target);
     hn_report_buf_puts(b, " <span>(");
     esc(b, tl->time_mode ? tl->time_mode : "unknown");
-    hn_report_buf_printf(b, " time, %zu events", usable);
+    size_t per_kind[5] = {0};
+    for (size_t i = 0; i < tl->nevents; i++)
+        if ((unsigned)tl->events[i].kind < 5)
+            per_kind[tl->events[i].kind]++;
+    hn_report_buf_printf(b, " time, %zu events: %zu lookups, %zu forward-host uses, %zu DNS "
+                            "queries, %zu TTL windows, %zu step switches",
+                         usable, per_kind[ST_EV_LOOKUP], per_kind[ST_EV_FORWARD],
+                         per_kind[ST_EV_QUERY], per_kind[ST_EV_TTL], per_kind[ST_EV_STEP]);
     if (skipped > 0)
         hn_report_buf_printf(b, "; %zu without a finite time not drawn", skipped);
     hn_report_buf_puts(b, ")</span></figcaption>\n");

@@ -337,6 +337,30 @@ static void test_read_file(void **state)
     free(dir);
 }
 
+/* The example in RESULTS-SCHEMA.md is a valid file: the document cannot drift from the reader. */
+static void test_schema_doc_example(void **state)
+{
+    (void)state;
+    char *doc = hn_test_slurp(HN_REPORT_SCHEMA_DOC, NULL);
+    if (doc == NULL)
+        fail_msg("got no %s, want the schema document", HN_REPORT_SCHEMA_DOC);
+    char *start = strstr(doc, "```json\n");
+    assert_non_null(start);
+    start += 8;
+    char *end = strstr(start, "\n```");
+    assert_non_null(end);
+    struct st_run *run = NULL;
+    char why[512];
+    enum hn_report_status st = hn_json_read_mem("RESULTS-SCHEMA.md example", start,
+                                                (size_t)(end - start), &run, why, sizeof(why));
+    if (st != HN_REPORT_OK)
+        fail_msg("example: got %s (%s), want ok", hn_report_status_str(st), why);
+    assert_int_equal(run->targets[0].clauses[0].verdict, ST_FAIL);
+    assert_int_equal(run->timelines[0].nevents, 4);
+    st_run_free(run);
+    free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -349,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_schema_errors),
         cmocka_unit_test(test_truncations_and_corruptions),
         cmocka_unit_test(test_read_file),
+        cmocka_unit_test(test_schema_doc_example),
     };
     return cmocka_run_group_tests_name("hn_json", tests, NULL, NULL);
 }
