@@ -58,7 +58,7 @@ static const char css[] =
     "table.matrix{border-collapse:separate;border-spacing:0;font-size:13px;width:100%}\n"
     "table.matrix th,table.matrix td{border-bottom:1px solid var(--line);padding:5px 8px}\n"
     "table.matrix thead th{position:sticky;top:0;background:#fff;vertical-align:bottom;"
-    "text-align:center;font-weight:600;max-width:150px;word-break:break-all;"
+    "text-align:center;font-weight:600;max-width:140px;overflow-wrap:anywhere;"
     "border-bottom:2px solid var(--line)}\n"
     "table.matrix th.clause{text-align:left;white-space:nowrap;font-weight:600}\n"
     "table.matrix td.sentence{color:var(--muted);min-width:260px}\n"
@@ -99,6 +99,29 @@ static void esc(struct hn_report_buf *b, const char *s)
 static void esc_attr(struct hn_report_buf *b, const char *s)
 {
     hn_report_buf_xml(b, s ? s : "", 1);
+}
+
+/* Escaped text with a line-break opportunity after '/', ':', '+', ',' and '.', so long target
+ * names wrap at their natural joints in narrow matrix headers instead of mid-word. */
+static void esc_wrap(struct hn_report_buf *b, const char *s)
+{
+    const char *p = s ? s : "";
+    while (*p) {
+        size_t n = strcspn(p, "/:+,.");
+        char chunk[2] = {0, 0};
+        struct hn_report_buf tmp = {0};
+        hn_report_buf_put(&tmp, p, n);
+        esc(b, tmp.data);
+        if (tmp.failed)
+            b->failed = 1;
+        hn_report_buf_release(&tmp);
+        p += n;
+        if (*p) {
+            chunk[0] = *p++;
+            esc(b, chunk);
+            hn_report_buf_puts(b, "<wbr>");
+        }
+    }
 }
 
 /* CSS class suffix of a verdict: "N/A" is not a valid class name. */
@@ -294,7 +317,7 @@ static void matrix(struct hn_report_buf *b, const struct st_run *run, const stru
         hn_report_buf_puts(b, "<th title=\"");
         esc_attr(b, run->targets[i].target);
         hn_report_buf_puts(b, "\">");
-        esc(b, run->targets[i].target);
+        esc_wrap(b, run->targets[i].target);
         hn_report_buf_puts(b, "</th>");
     }
     hn_report_buf_puts(b, "</tr></thead><tbody>\n");
@@ -590,6 +613,11 @@ static void timeline(struct hn_report_buf *b, const struct st_timeline *tl, size
                              x, y_axis, x, y_axis + 5, x, y_look - 16, x, y_axis, x,
                              y_axis + 18, fabs(tv) < step * 1e-9 ? 0.0 : tv);
     }
+    if (usable == 0)
+        hn_report_buf_printf(b,
+                             "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">no events "
+                             "to draw</text>\n",
+                             TL_LEFT + plot_w / 2, y_dns + 4);
     /* Step switches: dashed lines across every lane. */
     for (size_t i = 0; i < tl->nevents; i++) {
         const struct st_event *e = &tl->events[i];

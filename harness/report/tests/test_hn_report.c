@@ -158,8 +158,8 @@ static void test_merge_runs(void **state)
     /* Side by side: the matrix has one column per run's target. */
     char *h = NULL;
     assert_int_equal(hn_report_html_render(m, &h, NULL), HN_REPORT_OK);
-    assert_non_null(strstr(h, "<th title=\"before/model:ttl\">before/model:ttl</th>"
-                              "<th title=\"after/model:ttl\">after/model:ttl</th>"));
+    assert_non_null(strstr(h, "<th title=\"before/model:ttl\">before/<wbr>model:<wbr>ttl</th>"
+                              "<th title=\"after/model:ttl\">after/<wbr>model:<wbr>ttl</th>"));
     assert_int_equal(hn_test_count(h, "<th class=\"clause\""), 2);
     free(h);
     st_run_free(m);

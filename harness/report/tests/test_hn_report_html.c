@@ -29,7 +29,7 @@ static void check_tags(const char *h)
     static const char *const allowed[] = {
         "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "main", "header", "h1",
         "h2", "h3", "h4", "p", "dl", "dt", "dd", "code", "div", "span", "b", "table", "thead",
-        "tbody", "tr", "th", "td", "a", "nav", "details", "summary", "pre", "figure", "figcaption",
+        "tbody", "tr", "th", "td", "a", "nav", "wbr", "details", "summary", "pre", "figure", "figcaption",
         "svg", "rect", "line", "text", "g", "circle", "path", "footer"};
     for (const char *p = h; (p = strchr(p, '<')) != NULL; p++) {
         const char *name = p + 1 + (p[1] == '/');
