@@ -115,10 +115,10 @@ void hn_mta_desc_free(struct hn_mta_desc *d)
 /* ---- placeholders ---- */
 
 enum ph { PH_WORKDIR, PH_NETNS, PH_ETC, PH_HOSTNAME, PH_RESOLVER, PH_FIXTURE_ADDR,
-          PH_FIXTURE_PORT, PH_SMARTHOST, PH_SINK_PORT, PH_NSADDR, PH_RECIPIENT, PH_COUNT };
+          PH_FIXTURE_PORT, PH_SMARTHOST, PH_SINK_PORT, PH_NSADDR, PH_RECIPIENT, PH_DOMAIN, PH_COUNT };
 static const char *const ph_names[PH_COUNT] = {
     "WORKDIR", "NETNS", "ETC", "HOSTNAME", "RESOLVER", "FIXTURE_ADDR",
-    "FIXTURE_PORT", "SMARTHOST", "SINK_PORT", "NSADDR", "RECIPIENT"};
+    "FIXTURE_PORT", "SMARTHOST", "SINK_PORT", "NSADDR", "RECIPIENT", "DOMAIN"};
 
 static const char *ph_value(const struct hn_mta_vars *v, int ph)
 {
@@ -135,6 +135,7 @@ static const char *ph_value(const struct hn_mta_vars *v, int ph)
     case PH_SINK_PORT: s = v->sink_port; break;
     case PH_NSADDR: s = v->nsaddr; break;
     case PH_RECIPIENT: s = v->recipient; break;
+    case PH_DOMAIN: s = v->domain; break;
     }
     return s ? s : "";
 }
@@ -291,13 +292,15 @@ static enum hn_mta_status check_template(const char *tmpl, int recipient_ok, int
                                          const char *file, int line, char *why, size_t whylen)
 {
     struct hn_mta_vars v = {"/w", "ns", "/e", "h", "127.0.0.1", "127.0.0.1", "53", "fwd.test",
-                            "25", "192.0.2.2", NULL};
+                            "25", "192.0.2.2", NULL, NULL};
     char *out = NULL, w[200];
-    if (!recipient_ok && strstr(tmpl, "@RECIPIENT@")) {
-        set_why(why, whylen, "%s:%d: @RECIPIENT@ is only known in inject and outcome", file, line);
+    if (!recipient_ok && (strstr(tmpl, "@RECIPIENT@") || strstr(tmpl, "@DOMAIN@"))) {
+        set_why(why, whylen, "%s:%d: @RECIPIENT@ and @DOMAIN@ are only known in inject and outcome",
+                file, line);
         return HN_MTA_SYNTAX;
     }
     v.recipient = "r1@a.test";
+    v.domain = "a.test";
     enum hn_mta_status st = hn_mta_expand(tmpl, &v, regex, &out, w, sizeof w);
     if (st == HN_MTA_SYNTAX)
         set_why(why, whylen, "%s:%d: %s", file, line, w);
@@ -480,10 +483,13 @@ enum hn_mta_status hn_mta_desc_parse(struct hn_mta_desc **out, const char *text,
                 while (*re == ' ' || *re == '\t')
                     re++;
             }
-            enum rc_status rs;
-            if (rc_status_from_str(arg, &rs) ||
-                (rs != RC_NXDOMAIN && rs != RC_NULLMX && rs != RC_NOADDR && rs != RC_RETRY))
-                FAIL("outcome status must be nxdomain, nullmx, noaddr or retry, not \"%s\"", arg);
+            enum rc_status rs = RC_NOADDR;
+            int unspecific = !strcmp(arg, "noroute");
+            if (!unspecific &&
+                (rc_status_from_str(arg, &rs) ||
+                 (rs != RC_NXDOMAIN && rs != RC_NULLMX && rs != RC_NOADDR && rs != RC_RETRY)))
+                FAIL("outcome status must be nxdomain, nullmx, noaddr, noroute or retry, not \"%s\"",
+                     arg);
             if (!*re)
                 FAIL("outcome needs a regular expression");
             if (check_template(re, 1, 1, filename, lineno, why, whylen)) {
@@ -500,6 +506,7 @@ enum hn_mta_status hn_mta_desc_parse(struct hn_mta_desc **out, const char *text,
             }
             struct hn_mta_outcome *o = &d->outcomes[d->noutcomes];
             o->status = rs;
+            o->unspecific = unspecific;
             o->line = lineno;
             if (!(o->regex = strdup(re)))
                 goto nomem;

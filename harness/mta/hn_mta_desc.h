@@ -47,6 +47,8 @@ struct hn_mta_file {
  * the message's recipient, regex-quoted) means the message ended with status. */
 struct hn_mta_outcome {
     enum rc_status status; /* RC_NXDOMAIN, RC_NULLMX, RC_NOADDR or RC_RETRY */
+    int unspecific;        /* "noroute": no route of a kind the MTA does not tell (status is
+                              RC_NOADDR, the answer's why says so) */
     const char *regex;
     int line;
 };
@@ -64,6 +66,7 @@ struct hn_mta_vars {
     const char *sink_port;    /* @SINK_PORT@ */
     const char *nsaddr;       /* @NSADDR@: the namespace's non-loopback address */
     const char *recipient;    /* @RECIPIENT@ (inject, outcome only) */
+    const char *domain;       /* @DOMAIN@: the recipient's domain (inject, outcome only) */
 };
 
 /* Loads a description file. HN_MTA_SYNTAX with *why "FILE:LINE: problem" on any error,

@@ -411,8 +411,8 @@ static int same_rcpt(const char *a, const char *b)
 }
 
 /* Scans the MTA log for an outcome line of rcpt: 1 with *status, 0 none, -1 error. */
-static int scan_log(struct smtp_impl *im, const char *rcpt, enum rc_status *status, char *line_out,
-                    size_t line_len)
+static int scan_log(struct smtp_impl *im, const char *rcpt, enum rc_status *status,
+                    int *unspecific, char *line_out, size_t line_len)
 {
     size_t no = hn_mta_desc_outcome_count(im->desc);
     if (!no || !im->logpath)
@@ -422,6 +422,7 @@ static int scan_log(struct smtp_impl *im, const char *rcpt, enum rc_status *stat
         return 0;
     regex_t *res = calloc(2 * no, sizeof *res);
     int *ok = calloc(2 * no, sizeof *ok);
+    /* The MTA may log the domain with or without the trailing dot it was given. */
     char rc_nodot[400];
     snprintf(rc_nodot, sizeof rc_nodot, "%s", rcpt);
     size_t l = strlen(rc_nodot);
@@ -432,6 +433,7 @@ static int scan_log(struct smtp_impl *im, const char *rcpt, enum rc_status *stat
         for (int k = 0; k < 2; k++) {
             struct hn_mta_vars v = im->vars;
             v.recipient = forms[k];
+            v.domain = strchr(forms[k], '@') + 1;
             char *re = NULL, w[128];
             if (!hn_mta_expand(hn_mta_desc_outcome(im->desc, i)->regex, &v, 1, &re, w, sizeof w))
                 ok[2 * i + k] = !regcomp(&res[2 * i + k], re, REG_EXTENDED | REG_ICASE | REG_NOSUB);
@@ -444,8 +446,11 @@ static int scan_log(struct smtp_impl *im, const char *rcpt, enum rc_status *stat
             for (int k = 0; k < 2 && !found; k++)
                 if (ok[2 * i + k] && !regexec(&res[2 * i + k], buf, 0, NULL, 0)) {
                     *status = hn_mta_desc_outcome(im->desc, i)->status;
+                    *unspecific = hn_mta_desc_outcome(im->desc, i)->unspecific;
                     buf[strcspn(buf, "\n")] = '\0';
-                    snprintf(line_out, line_len, "%s", buf);
+                    size_t cut = strlen(buf) < line_len ? strlen(buf) : line_len - 1;
+                    memcpy(line_out, buf, cut);
+                    line_out[cut] = 0;
                     found = 1;
                 }
     }
@@ -475,6 +480,7 @@ static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans,
              rcpt, rcpt);
     struct hn_mta_vars v = im->vars;
     v.recipient = rcpt;
+    v.domain = strchr(rcpt, '@') + 1;
     char *cmd = NULL, w[256];
     if (hn_mta_expand(hn_mta_desc_cmd(im->desc, HN_MTA_CMD_INJECT, 0), &v, 0, &cmd, w, sizeof w)) {
         set_why(why, whylen, "inject: %s", w);
@@ -503,11 +509,13 @@ static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans,
                 return 0;
             }
         enum rc_status rs;
+        int unspecific = 0;
         char line[512];
         /* The log is read less often than the sink: a delivery is the common case. */
-        if ((polls++ % 5) == 4 && scan_log(im, rcpt, &rs, line, sizeof line) == 1) {
+        if ((polls++ % 5) == 4 && scan_log(im, rcpt, &rs, &unspecific, line, sizeof line) == 1) {
             ans->status = rs;
-            snprintf(ans->why, sizeof ans->why, "%.250s", line);
+            snprintf(ans->why, sizeof ans->why, "%s%.200s",
+                     unspecific ? "no route (the MTA does not tell which kind): " : "", line);
             /* The message must not come back later and add DNS traffic to another lookup,
              * and a destination marked down must not block the next lookup. */
             char w2[256];
