@@ -1,10 +1,9 @@
 /*
- * rc_cache: the reference route cache. A chained hash table keyed by the normalised domain
- * (hashed while it is normalised), an intrusive doubly-linked LRU list, and one allocation per
- * entry plus one per route. The hit path allocates nothing and touches the bucket, the entry
- * and its LRU neighbours.
+ * rc_cache: the reference route cache -- the caching policy of both modes over rc_table (the
+ * index keyed by the normalised domain, hashed while it is normalised, in LRU order) and one
+ * allocation per route. The hit path allocates nothing.
  *
- * Legacy mode keeps every route until LRU eviction and the forward host from its first
+ * The store itself (index, entries, LRU order) is rc_table. Legacy mode keeps every route until LRU eviction and the forward host from its first
  * resolution; TTL mode keeps a route until resolved_at + TTL and re-resolves the forward host
  * when its address TTL has run out. RC_FAULT_* bits turn on the deliberate faults.
  */
@@ -13,19 +12,10 @@
 #include "rc_cache.h"
 #include "rc_internal.h"
 #include "rc_lookup.h"
+#include "rc_table.h"
 
 #define FOREVER UINT64_MAX
 #define RETRY_HOLD_MS 60000u /* RC_FAULT_CACHE_SERVFAIL keeps a failure this long */
-
-struct entry {
-    struct entry *hnext;        /* hash chain */
-    struct entry *prev, *next;  /* LRU list; c->head is the most recently used */
-    struct rc_route *route;     /* owned; NULL for a cached temporary failure */
-    uint64_t expires_ms;        /* valid while now < expires_ms */
-    uint32_t hash;
-    uint8_t keylen;             /* <= 253 */
-    char key[];                 /* normalised domain, NUL-terminated */
-};
 
 struct rc_cache {
     struct rc_cache_config cfg;
@@ -34,10 +24,7 @@ struct rc_cache {
     struct rc_clock clock;
     size_t limit;               /* entries held at most (capacity, or capacity+1 as a fault) */
 
-    struct entry **buckets;
-    size_t mask;                /* nbuckets - 1, nbuckets a power of two */
-    size_t count;
-    struct entry *head, *tail;
+    struct rc_table *table;
 
     struct rc_route *last;      /* an uncached result, kept until the next call */
     struct rc_route *fwd;       /* the forward host's route */
@@ -165,12 +152,11 @@ enum rc_status rc_cache_new(struct rc_cache **out, const struct rc_cache_config 
     c->res = res;
     c->clock = clock;
     c->limit = cfg->capacity + (cfg->faults & RC_FAULT_CAPACITY_PLUS1 ? 1 : 0);
-    c->mask = 63;
-    c->buckets = calloc(c->mask + 1, sizeof(*c->buckets));
+    enum rc_status st = rc_table_new(&c->table, c->limit);
     if (cfg->forward_host != NULL)
         c->forward_host = strdup(fwd);
     c->cfg.forward_host = c->forward_host;
-    if (c->buckets == NULL || (cfg->forward_host != NULL && c->forward_host == NULL)) {
+    if (st != RC_OK || (cfg->forward_host != NULL && c->forward_host == NULL)) {
         rc_cache_free(c);
         return RC_NOMEM;
     }
@@ -178,126 +164,31 @@ enum rc_status rc_cache_new(struct rc_cache **out, const struct rc_cache_config 
     return RC_OK;
 }
 
-static void entry_free(struct entry *e)
-{
-    rc_route_free(e->route);
-    free(e);
-}
-
 void rc_cache_flush(struct rc_cache *c)
 {
-    if (c == NULL)
-        return;
-    for (struct entry *e = c->head, *next; e != NULL; e = next) {
-        next = e->next;
-        entry_free(e);
-    }
-    memset(c->buckets, 0, (c->mask + 1) * sizeof(*c->buckets));
-    c->head = c->tail = NULL;
-    c->count = 0;
-    c->ctr.entries = 0;
+    if (c != NULL)
+        rc_table_clear(c->table);
 }
 
 void rc_cache_free(struct rc_cache *c)
 {
     if (c == NULL)
         return;
-    if (c->buckets != NULL)
-        rc_cache_flush(c);
-    free(c->buckets);
+    rc_table_free(c->table);
     rc_route_free(c->last);
     rc_route_free(c->fwd);
     free(c->forward_host);
     free(c);
 }
 
-static struct entry *find(const struct rc_cache *c, const char *key, size_t len, uint32_t hash)
-{
-    for (struct entry *e = c->buckets[hash & c->mask]; e != NULL; e = e->hnext)
-        if (e->hash == hash && e->keylen == len && memcmp(e->key, key, len) == 0)
-            return e;
-    return NULL;
-}
-
-static void lru_unlink(struct rc_cache *c, struct entry *e)
-{
-    if (e->prev != NULL)
-        e->prev->next = e->next;
-    else
-        c->head = e->next;
-    if (e->next != NULL)
-        e->next->prev = e->prev;
-    else
-        c->tail = e->prev;
-}
-
-static void lru_push_front(struct rc_cache *c, struct entry *e)
-{
-    e->prev = NULL;
-    e->next = c->head;
-    if (c->head != NULL)
-        c->head->prev = e;
-    c->head = e;
-    if (c->tail == NULL)
-        c->tail = e;
-}
-
-static void remove_entry(struct rc_cache *c, struct entry *e)
-{
-    struct entry **pp = &c->buckets[e->hash & c->mask];
-    while (*pp != e)
-        pp = &(*pp)->hnext;
-    *pp = e->hnext;
-    lru_unlink(c, e);
-    c->count--;
-    entry_free(e);
-}
-
-/* Doubles the bucket array when the table is fuller than one entry per bucket. Failure to grow
- * is harmless: chains just get longer. */
-static void maybe_grow(struct rc_cache *c)
-{
-    if (c->count <= c->mask + 1)
-        return;
-    size_t nb = (c->mask + 1) * 2;
-    struct entry **b = calloc(nb, sizeof(*b));
-    if (b == NULL)
-        return;
-    for (size_t i = 0; i <= c->mask; i++) {
-        for (struct entry *e = c->buckets[i], *next; e != NULL; e = next) {
-            next = e->hnext;
-            e->hnext = b[e->hash & (nb - 1)];
-            b[e->hash & (nb - 1)] = e;
-        }
-    }
-    free(c->buckets);
-    c->buckets = b;
-    c->mask = nb - 1;
-}
-
-/* Stores route (owned from now on; NULL for a cached failure). RC_NOMEM leaves route to the
- * caller. */
+/* Stores route (owned by the table from RC_OK on; NULL for a cached failure). */
 static enum rc_status insert(struct rc_cache *c, const char *key, size_t len, uint32_t hash,
                              struct rc_route *route, uint64_t expires)
 {
-    struct entry *e = malloc(sizeof(*e) + len + 1);
-    if (e == NULL)
-        return RC_NOMEM;
-    while (c->count >= c->limit && c->tail != NULL) {
-        remove_entry(c, c->tail);
-        c->ctr.evictions++;
-    }
-    e->route = route;
-    e->expires_ms = expires;
-    e->hash = hash;
-    e->keylen = (uint8_t)len;
-    memcpy(e->key, key, len + 1);
-    e->hnext = c->buckets[hash & c->mask];
-    c->buckets[hash & c->mask] = e;
-    lru_push_front(c, e);
-    c->count++;
-    maybe_grow(c);
-    return RC_OK;
+    size_t evicted = 0;
+    enum rc_status st = rc_table_insert(c->table, key, len, hash, route, expires, &evicted);
+    c->ctr.evictions += evicted;
+    return st;
 }
 
 /* When a route resolved at now stops being valid; 0 if it must not be cached at all. */
@@ -338,13 +229,10 @@ enum rc_status rc_cache_route(struct rc_cache *c, const char *domain,
     c->ctr.lookups++;
     uint64_t now = c->clock.now_ms(c->clock.ctx);
 
-    struct entry *e = find(c, key, len, hash);
+    struct rc_table_entry *e = rc_table_find(c->table, key, len, hash);
     if (e != NULL && now < e->expires_ms) {
         c->ctr.hits++;
-        if (c->head != e) {
-            lru_unlink(c, e);
-            lru_push_front(c, e);
-        }
+        rc_table_touch(c->table, e);
         if (e->route == NULL) {
             rc_why(why, whylen, "%s: cached temporary failure", key);
             return RC_RETRY;
@@ -353,7 +241,7 @@ enum rc_status rc_cache_route(struct rc_cache *c, const char *domain,
         return RC_OK;
     }
     if (e != NULL)
-        remove_entry(c, e); /* expired */
+        rc_table_remove(c->table, e); /* expired */
 
     c->ctr.misses++;
     uint64_t q0 = rc_resolver_queries(c->res);
@@ -369,7 +257,6 @@ enum rc_status rc_cache_route(struct rc_cache *c, const char *domain,
             c->last = rt; /* handed out uncached; freed at the next call */
         *out = rt;
     }
-    c->ctr.entries = c->count;
     return st;
 }
 
@@ -436,7 +323,7 @@ void rc_cache_counters(const struct rc_cache *c, struct rc_counters *out)
         return;
     }
     *out = c->ctr;
-    out->entries = c->count;
+    out->entries = rc_table_count(c->table);
 }
 
 int rc_cache_contains(const struct rc_cache *c, const char *domain)
@@ -447,6 +334,6 @@ int rc_cache_contains(const struct rc_cache *c, const char *domain)
     if (c == NULL || rc_name_key(domain, fault(c, RC_FAULT_CASE_SENSITIVE), key, sizeof(key), &len,
                                  &hash, NULL, 0) != RC_OK)
         return 0;
-    const struct entry *e = find(c, key, len, hash);
+    const struct rc_table_entry *e = rc_table_find(c->table, key, len, hash);
     return e != NULL && c->clock.now_ms(c->clock.ctx) < e->expires_ms;
 }

@@ -26,9 +26,12 @@ struct rc_resolver {
 
 /* rc_name_normalize with a choice: keep_case leaves letters as given (the case-sensitive-keys
  * fault). Writes the name without trailing dot to out (>= 254 octets), its length to *len and
- * a hash of the written octets to *hash, in one pass. Statuses as rc_name_normalize. */
+ * rc_name_hash of the written octets to *hash. Statuses as rc_name_normalize. */
 enum rc_status rc_name_key(const char *in, int keep_case, char *out, size_t outlen, size_t *len,
                            uint32_t *hash, char *why, size_t whylen);
+
+/* Hash of n octets for the cache index (not for security: names come from our own lookups). */
+uint32_t rc_name_hash(const char *s, size_t n);
 
 /* snprintf into why if why is given; a helper so every module words reasons alike. */
 void rc_why(char *why, size_t whylen, const char *fmt, ...)

@@ -23,6 +23,7 @@ struct stub_logent {
 struct stub {
     struct rc_resolver base;
     ldns_rr_list *rrs;
+    ldns_rr **byname;  /* the records of rrs sorted by owner (canonical order), for lookups */
     struct stub_fault *faults;
     size_t nfaults;
     struct stub_logent *log;
@@ -34,6 +35,7 @@ static void stub_free(struct rc_resolver *r)
 {
     struct stub *s = (struct stub *)r;
     ldns_rr_list_deep_free(s->rrs);
+    free(s->byname);
     for (size_t i = 0; i < s->nfaults; i++)
         free(s->faults[i].name);
     free(s->faults);
@@ -68,18 +70,39 @@ static int log_query(struct stub *s, const char *qname, uint16_t qtype)
     return 0;
 }
 
+static int owner_cmp(const void *x, const void *y)
+{
+    const ldns_rr *const *a = x, *const *b = y;
+    return ldns_dname_compare(ldns_rr_owner(*a), ldns_rr_owner(*b));
+}
+
+/* Index of the first record owned by name in s->byname (binary search); nrr if none. */
+static size_t first_owned(const struct stub *s, const ldns_rdf *name)
+{
+    size_t lo = 0, hi = ldns_rr_list_rr_count(s->rrs);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ldns_dname_compare(ldns_rr_owner(s->byname[mid]), name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Adds the zone's answer for (name, qtype) to pkt, following CNAMEs as a server does.
  * Returns 1 if the name (or the end of its CNAME chain) exists, 0 for NXDOMAIN, -1 on error. */
 static int add_answers(const struct stub *s, ldns_pkt *pkt, const ldns_rdf *qn, uint16_t qtype)
 {
     const ldns_rdf *cur = qn;
+    size_t nrr = ldns_rr_list_rr_count(s->rrs);
     for (int depth = 0; depth < 8; depth++) {
         int exists = 0, found = 0;
         const ldns_rr *cname = NULL;
-        for (size_t i = 0; i < ldns_rr_list_rr_count(s->rrs); i++) {
-            const ldns_rr *rr = ldns_rr_list_rr(s->rrs, i);
+        for (size_t i = first_owned(s, cur); i < nrr; i++) {
+            const ldns_rr *rr = s->byname[i];
             if (ldns_dname_compare(ldns_rr_owner(rr), cur) != 0)
-                continue;
+                break;
             exists = 1;
             if (ldns_rr_get_type(rr) == qtype) {
                 ldns_rr *c = ldns_rr_clone(rr);
@@ -210,6 +233,24 @@ enum rc_status rc_resolver_stub_new(struct rc_resolver **out)
     return RC_OK;
 }
 
+/* A merge sort keeps records of one owner in zone order (qsort is not stable). */
+static void merge_sort(ldns_rr **v, ldns_rr **tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    size_t h = n / 2;
+    merge_sort(v, tmp, h);
+    merge_sort(v + h, tmp, n - h);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = owner_cmp(&v[j], &v[i]) < 0 ? v[j++] : v[i++];
+    while (i < h)
+        tmp[k++] = v[i++];
+    while (j < n)
+        tmp[k++] = v[j++];
+    memcpy(v, tmp, n * sizeof(*v));
+}
+
 enum rc_status rc_resolver_stub_load(struct rc_resolver *r, const char *zone, char *why,
                                      size_t whylen)
 {
@@ -250,8 +291,24 @@ enum rc_status rc_resolver_stub_load(struct rc_resolver *r, const char *zone, ch
             return RC_NOMEM;
         }
     }
+    /* Sorted by owner, stable within an owner so answers keep the zone's record order. */
+    size_t nrr = ldns_rr_list_rr_count(rrs);
+    ldns_rr **byname = malloc((nrr ? nrr : 1) * sizeof(*byname));
+    ldns_rr **tmp = malloc((nrr ? nrr : 1) * sizeof(*tmp));
+    if (byname == NULL || tmp == NULL) {
+        free(byname);
+        free(tmp);
+        ldns_rr_list_deep_free(rrs);
+        return RC_NOMEM;
+    }
+    for (size_t i = 0; i < nrr; i++)
+        byname[i] = ldns_rr_list_rr(rrs, i);
+    merge_sort(byname, tmp, nrr);
+    free(tmp);
     ldns_rr_list_deep_free(s->rrs);
+    free(s->byname);
     s->rrs = rrs;
+    s->byname = byname;
     return RC_OK;
 }
 
