@@ -129,10 +129,11 @@ static void test_eviction_at_limit(void **state)
     expect_found(t, "b.test", 2, 0);
     expect_found(t, "a.test", 1, 1);
     EXPECT_U(rc_table_count(t), 3, "count");
-    EXPECT_ST(rc_table_new(&t, 0), RC_INVAL, "limit 0");
+    struct rc_table *t2 = NULL;
+    EXPECT_ST(rc_table_new(&t2, 0), RC_INVAL, "limit 0");
+    assert_null(t2);
     rc_table_free(NULL);
     assert_null(rc_table_find(NULL, "x", 1, 1));
-    struct rc_table *t2 = NULL;
     EXPECT_ST(rc_table_new(&t2, 3), RC_OK, "new");
     EXPECT_ST(rc_table_insert(t2, "", 0, 1, NULL, 1, NULL), RC_INVAL, "empty key");
     rc_table_free(t2);
