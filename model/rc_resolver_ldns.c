@@ -33,6 +33,9 @@ static enum rc_status ldns_res_query(struct rc_resolver *r, const char *qname, u
         rc_why(why, whylen, "%s: not a domain name", qname);
         return RC_INVAL;
     }
+    /* ldns marks a server that timed out as unreachable and then refuses to send to it at all;
+     * every question of ours must reach the server, so its state is reset each time. */
+    ldns_resolver_set_nameserver_rtt(l->res, 0, LDNS_RESOLV_RTT_MIN);
     ldns_pkt *pkt = NULL;
     ldns_status ls = ldns_resolver_send(&pkt, l->res, qn, (ldns_rr_type)qtype, LDNS_RR_CLASS_IN,
                                         LDNS_RD);
