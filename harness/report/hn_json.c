@@ -292,54 +292,74 @@ static long read_hex4(struct parser *ps)
     return v;
 }
 
+/* Appends code point cp as UTF-8 at d + *dl. */
+static void put_utf8(char *d, size_t *dl, long cp)
+{
+    if (cp < 0x80) {
+        d[(*dl)++] = (char)cp;
+    } else if (cp < 0x800) {
+        d[(*dl)++] = (char)(0xC0 | (cp >> 6));
+        d[(*dl)++] = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        d[(*dl)++] = (char)(0xE0 | (cp >> 12));
+        d[(*dl)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        d[(*dl)++] = (char)(0x80 | (cp & 0x3F));
+    } else {
+        d[(*dl)++] = (char)(0xF0 | (cp >> 18));
+        d[(*dl)++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        d[(*dl)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        d[(*dl)++] = (char)(0x80 | (cp & 0x3F));
+    }
+}
+
+/* Strings are decoded into one exact-size allocation: a first pass finds the closing quote (the
+ * decoded text is never longer than the raw text: escapes only shrink), so a file of many short
+ * strings costs bytes, not pages, and an oversized string is refused before it is decoded. */
 static int parse_string(struct parser *ps, struct jnode *out)
 {
     out->type = JT_STR;
     out->line = ps->line;
     out->col = col_of(ps, ps->pos);
     ps->pos++; /* opening quote */
-    struct hn_report_buf b = {0};
-    for (;;) {
-        if (ps->pos >= ps->len) {
-            fail_at(ps, HN_REPORT_SYNTAX, out->line, out->col, "unterminated string");
-            goto fail;
-        }
-        if (b.len > HN_JSON_MAX_STRING) {
-            fail_at(ps, HN_REPORT_LIMIT, out->line, out->col, "string longer than %u bytes",
-                    HN_JSON_MAX_STRING);
-            goto fail;
-        }
+    size_t end = ps->pos;
+    while (end < ps->len && ps->p[end] != '"')
+        end += ps->p[end] == '\\' ? 2 : 1;
+    if (end >= ps->len)
+        return fail_at(ps, HN_REPORT_SYNTAX, out->line, out->col, "unterminated string");
+    size_t raw = end - ps->pos;
+    /* \uXXXX (6 bytes) decodes to at most 3: beyond this even escapes cannot fit the limit. */
+    if (raw / 2 > HN_JSON_MAX_STRING)
+        return fail_at(ps, HN_REPORT_LIMIT, out->line, out->col, "string longer than %u bytes",
+                       HN_JSON_MAX_STRING);
+    char *d = malloc(raw + 1);
+    if (d == NULL)
+        return fail_at(ps, HN_REPORT_NOMEM, out->line, out->col, "out of memory");
+    size_t dl = 0;
+    while (ps->pos < end) {
         unsigned char c = ps->p[ps->pos];
-        if (c == '"') {
-            ps->pos++;
-            break;
-        }
         if (c < 0x20) {
             FAIL_HERE(ps, HN_REPORT_SYNTAX, "control character 0x%02x in string (escape it)", c);
             goto fail;
         }
         if (c >= 0x80) {
-            size_t l = hn_report_utf8_len(ps->p + ps->pos, ps->len - ps->pos);
+            size_t l = hn_report_utf8_len(ps->p + ps->pos, end - ps->pos);
             if (l == 0) {
                 FAIL_HERE(ps, HN_REPORT_SYNTAX, "invalid UTF-8 in string");
                 goto fail;
             }
-            hn_report_buf_put(&b, (const char *)ps->p + ps->pos, l);
+            memcpy(d + dl, ps->p + ps->pos, l);
+            dl += l;
             ps->pos += l;
             continue;
         }
         if (c != '\\') {
-            hn_report_buf_put(&b, (const char *)&c, 1);
+            d[dl++] = (char)c;
             ps->pos++;
             continue;
         }
         size_t esc_pos = ps->pos;
         ps->pos++;
-        if (ps->pos >= ps->len) {
-            FAIL_HERE(ps, HN_REPORT_SYNTAX, "unterminated escape");
-            goto fail;
-        }
-        char e = (char)ps->p[ps->pos++];
+        char e = (char)ps->p[ps->pos++]; /* exists: the first pass skipped it with the '\\' */
         const char *simple = NULL;
         switch (e) {
         case '"': simple = "\""; break;
@@ -358,19 +378,16 @@ static int parse_string(struct parser *ps, struct jnode *out)
             goto fail;
         }
         if (simple != NULL) {
-            hn_report_buf_put(&b, simple, 1);
+            d[dl++] = simple[0];
             continue;
         }
+        /* Hex digits are read up to `end` only: a quote ends the string, never an escape. */
+        size_t save_len = ps->len;
+        ps->len = end;
         long cp = read_hex4(ps);
-        if (cp < 0)
-            goto fail;
-        if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            ps->pos = esc_pos;
-            FAIL_HERE(ps, HN_REPORT_SYNTAX, "lone low surrogate \\u%04lx", cp);
-            goto fail;
-        }
         if (cp >= 0xD800 && cp <= 0xDBFF) {
             if (ps->len - ps->pos < 2 || ps->p[ps->pos] != '\\' || ps->p[ps->pos + 1] != 'u') {
+                ps->len = save_len;
                 ps->pos = esc_pos;
                 FAIL_HERE(ps, HN_REPORT_SYNTAX, "high surrogate \\u%04lx without low surrogate",
                           cp);
@@ -378,64 +395,41 @@ static int parse_string(struct parser *ps, struct jnode *out)
             }
             ps->pos += 2;
             long lo = read_hex4(ps);
-            if (lo < 0)
-                goto fail;
-            if (lo < 0xDC00 || lo > 0xDFFF) {
+            if (lo >= 0 && (lo < 0xDC00 || lo > 0xDFFF)) {
+                ps->len = save_len;
                 ps->pos = esc_pos;
                 FAIL_HERE(ps, HN_REPORT_SYNTAX, "high surrogate \\u%04lx without low surrogate",
                           cp);
                 goto fail;
             }
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            cp = lo < 0 ? -1 : 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        }
+        ps->len = save_len;
+        if (cp < 0)
+            goto fail;
+        if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            ps->pos = esc_pos;
+            FAIL_HERE(ps, HN_REPORT_SYNTAX, "lone low surrogate \\u%04lx", cp);
+            goto fail;
         }
         if (cp == 0) {
             ps->pos = esc_pos;
             FAIL_HERE(ps, HN_REPORT_SYNTAX, "\\u0000 is not allowed in strings");
             goto fail;
         }
-        char u[4];
-        size_t ul;
-        if (cp < 0x80) {
-            u[0] = (char)cp;
-            ul = 1;
-        } else if (cp < 0x800) {
-            u[0] = (char)(0xC0 | (cp >> 6));
-            u[1] = (char)(0x80 | (cp & 0x3F));
-            ul = 2;
-        } else if (cp < 0x10000) {
-            u[0] = (char)(0xE0 | (cp >> 12));
-            u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            u[2] = (char)(0x80 | (cp & 0x3F));
-            ul = 3;
-        } else {
-            u[0] = (char)(0xF0 | (cp >> 18));
-            u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-            u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            u[3] = (char)(0x80 | (cp & 0x3F));
-            ul = 4;
-        }
-        hn_report_buf_put(&b, u, ul);
+        put_utf8(d, &dl, cp);
     }
-    if (b.len > HN_JSON_MAX_STRING) {
+    ps->pos = end + 1; /* closing quote */
+    if (dl > HN_JSON_MAX_STRING) {
         fail_at(ps, HN_REPORT_LIMIT, out->line, out->col, "string longer than %u bytes",
                 HN_JSON_MAX_STRING);
         goto fail;
     }
-    if (b.failed) {
-        fail_at(ps, HN_REPORT_NOMEM, out->line, out->col, "out of memory");
-        goto fail;
-    }
-    if (b.data == NULL) {
-        b.data = calloc(1, 1);
-        if (b.data == NULL) {
-            fail_at(ps, HN_REPORT_NOMEM, out->line, out->col, "out of memory");
-            goto fail;
-        }
-    }
-    out->str = b.data;
+    d[dl] = '\0';
+    out->str = d;
     return 0;
 fail:
-    hn_report_buf_release(&b);
+    free(d);
     return -1;
 }
 
