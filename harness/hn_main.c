@@ -267,6 +267,15 @@ static void print_target(const struct st_target_result *tr)
         const struct st_clause_result *c = &tr->clauses[i];
         printf("  %-7s %-6s %-10s %s\n", c->clause, st_level_str(c->level),
                st_verdict_str(c->verdict), c->scenario ? c->scenario : "");
+        /* the first line of evidence for what needs attention; the report has the rest */
+        const char *why = c->verdict == ST_ERROR || c->verdict == ST_NA ? c->note
+                          : c->verdict == ST_FAIL || c->verdict == ST_NONSTRICT ? c->observed
+                                                                                 : NULL;
+        if (why && *why) {
+            int len = (int)strcspn(why, "\n");
+            printf("          %.*s%s\n", len > 600 ? 600 : len, why,
+                   len > 600 || why[len] ? " ..." : "");
+        }
     }
     printf("  totals:");
     for (int v = 0; v < ST_VERDICT_COUNT; v++)
@@ -283,7 +292,7 @@ static int cmd_run(int argc, char **argv)
     size_t nt = 0, nc = 0;
     const char *spec_opt = NULL, *report = "mxttl-report", *dnsmasq = NULL, *sdir = NULL;
     int virtual_time = 1;
-    unsigned jobs = 4;
+    unsigned jobs = 8;   /* plays mostly wait on dnsmasq and the network */
     int rc = EXIT_USAGE;
     struct st_library *lib = NULL;
     struct st_run *run = NULL;

@@ -16,7 +16,8 @@ const char *st_spec_str(enum st_spec s);                  /* "legacy", "ttl", "b
 /* "legacy" or "ttl" (not "both": a target is judged against one spec). 0 ok, -1 unknown. */
 int st_spec_from_str(const char *s, enum st_spec *out);
 
-/* X(symbol, id, level, spec, sentence) -- sentences are SPEC.md's, word for word. */
+/* X(symbol, id, level, spec, sentence) -- sentences are SPEC.md's, word for word (UTF-8: TTL-8
+ * has SPEC.md's minus sign U+2212). */
 #define ST_CLAUSE_LIST(X)                                                                       \
     X(LEG1, "LEG-1", ST_LEVEL_MUST, ST_SPEC_LEGACY,                                              \
       "Once a domain's route is resolved, every later lookup of it while it is cached is "      \
@@ -57,7 +58,7 @@ int st_spec_from_str(const char *s, enum st_spec *out);
     X(TTL7, "TTL-7", ST_LEVEL_MUST, ST_SPEC_TTL,                                                 \
       "A route with a TTL of 0 on any record it was built from is not reused.")                 \
     X(TTL8, "TTL-8", ST_LEVEL_MUST, ST_SPEC_TTL,                                                 \
-      "A TTL above 2^31-1 is treated as 0 (RFC 2181 section 8).")                               \
+      "A TTL above 2^31−1 is treated as 0 (RFC 2181 section 8).")                               \
     X(TTL9, "TTL-9", ST_LEVEL_MUST, ST_SPEC_TTL,                                                 \
       "The cache stays bounded: after C+1 distinct domains at least one needs DNS again (N/A "  \
       "without a declared capacity).")                                                           \

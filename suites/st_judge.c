@@ -902,6 +902,24 @@ static int ok_ordered(const struct st_analysis *a, const struct st_obs *o, const
     return answer_matches(oi, o) && st_route_ordered(o->ans.route_text) == 1;
 }
 
+/* COM-3: a null MX's exchanger "." is never looked up. */
+static void j_no_root_address(const struct st_analysis *a, struct ev *e)
+{
+    for (size_t i = 0; i < a->p->nobs; i++) {
+        const struct st_obs *o = &a->p->obs[i];
+        for (size_t j = 0; j < o->nq; j++) {
+            const struct fx_query *q = &o->q[j];
+            if ((q->qtype == 1 || q->qtype == 28) && (!q->name[0] || strcmp(q->name, ".") == 0)) {
+                e->bad++;
+                exp_line(e, "%s t=%.3f s %s: no address query for \".\"",
+                         fx_scenario_name(a->sc), o->t, what(a, i));
+                obs_line(e, "%s t=%.3f s %s: %s query for \".\"", fx_scenario_name(a->sc),
+                         o->t, what(a, i), fx_qtype_str(q->qtype));
+            }
+        }
+    }
+}
+
 /* COM-8: spellings that differ only in case or a trailing dot cause no more queries than an
  * identical repeat of the first spelling. */
 static void j_case(const struct st_analysis *a, struct ev *e)
@@ -1170,6 +1188,8 @@ void st_judge_clause(const struct st_clause *cl, enum st_spec spec,
                     note(&pe, "the target reports neither routes nor no-route answers");
                 } else {
                     j_status(a, ref_noroute, ok_noroute, "no route", &pe);
+                    if (cl->sym == ST_CL_COM3)
+                        j_no_root_address(a, &pe);
                 }
                 break;
             case ST_CL_COM5:

@@ -95,7 +95,7 @@ void st_play_run(struct st_play *p, const struct fx_scenario *sc, struct st_targ
     p->virtual_time = virtual_time;
     struct fx_server *srv = NULL;
     int opened = 0;
-    char why[512] = "";
+    char why[1024] = "";
     char workdir[] = "/tmp/mxttl-play-XXXXXX";
     int have_workdir = 0;
     const char *tmp = getenv("TMPDIR");
@@ -203,9 +203,11 @@ void st_play_run(struct st_play *p, const struct fx_scenario *sc, struct st_targ
         o->t_end = virtual_time ? o->t : (double)(now_us() - t0) / 1e6;
         if (r != 0) {
             p->error = 1;
-            snprintf(p->why, sizeof p->why, "target %s broke at %s:%d (%s at %.3f s): %s",
-                     t->name, fx_scenario_path(sc) ? fx_scenario_path(sc) : fx_scenario_name(sc),
-                     a->line, a->kind == FX_ACT_LOOKUP ? a->domain : "forward-lookup",
+            const char *path = fx_scenario_path(sc) ? fx_scenario_path(sc) : "";
+            const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+            snprintf(p->why, sizeof p->why, "target broke at %s:%d (%s at %.3f s): %s",
+                     *base ? base : fx_scenario_name(sc), a->line,
+                     a->kind == FX_ACT_LOOKUP ? a->domain : "forward-lookup",
                      (double)a->t_ms / 1000.0, why);
             p->nobs--;
             goto done;

@@ -33,7 +33,7 @@ struct st_play {
     int error;                     /* 1: fixture or target broke (why), verdicts are ERROR */
     int stopped;                   /* 1: cut short by the stop flag */
     int na;                        /* 1: the target lacks the time mode asked for (why) */
-    char why[512];
+    char why[1200];
     struct st_caps caps;           /* what open() reported */
     struct st_obs *obs;            /* the open, then each action played, in order */
     size_t nobs;

@@ -1,0 +1,4 @@
+#!/bin/sh
+# A driver that greets with garbage.
+echo "HELLO THERE"
+cat >/dev/null

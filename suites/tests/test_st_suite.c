@@ -1,0 +1,177 @@
+/*
+ * test_st_suite: proves the suite discriminates, against the real dnsmasq fixture.
+ *   - model:legacy meets every legacy and common MUST clause and is classified legacy (it breaks
+ *     the TTL spec); model:ttl the reverse.
+ *   - each deliberate fault of the model (RC_FAULT_* in model/rc_cache.h), in TTL mode, FAILs the
+ *     MUST clause named here, while the faultless model:ttl in the same run PASSes it.
+ * The model target comes from the harness (hn_target.h): an integration test of suite plus
+ * target. Run one case with its name as argument (CTest runs each case as its own test).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hn_target.h"
+#include "rc_cache.h"
+#include "st_suite.h"
+
+static struct st_library *lib;
+
+static int setup(void **state)
+{
+    (void)state;
+    char why[512] = "";
+    if (st_library_load(&lib, MXTTL_SCENARIOS, why, sizeof why) != ST_OK) {
+        fprintf(stderr, "scenario library: %s\n", why);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    st_library_free(lib);
+    return 0;
+}
+
+/* Runs the named targets (model:...) on the given clauses (all when nc == 0). */
+static struct st_run *run(const char *const *names, size_t n, const char *const *clauses,
+                          size_t nc)
+{
+    struct hn_target_desc desc[4];
+    struct st_suite_target tg[4];
+    char why[512] = "";
+    assert_true(n <= 4);
+    for (size_t i = 0; i < n; i++) {
+        if (hn_target_parse(names[i], &desc[i], why, sizeof why) != 0)
+            fail_msg("target %s: %s", names[i], why);
+        tg[i] = (struct st_suite_target){desc[i].name, desc[i].legacy ? ST_SPEC_LEGACY
+                                                                      : ST_SPEC_TTL,
+                                         hn_target_make, &desc[i]};
+    }
+    struct st_suite_config cfg;
+    st_suite_config_init(&cfg);
+    cfg.clauses = clauses;
+    cfg.nclauses = nc;
+    cfg.jobs = 4;
+    struct st_run *r = st_run_new();
+    assert_non_null(r);
+    enum st_status st = st_suite_run(&cfg, lib, tg, n, r, why, sizeof why);
+    if (st != ST_OK)
+        fail_msg("st_suite_run: got %s (%s), want ok", st_status_str(st), why);
+    assert_int_equal(r->ntargets, n);
+    return r;
+}
+
+static const struct st_clause_result *find(const struct st_target_result *tr, const char *id)
+{
+    for (size_t i = 0; i < tr->nclauses; i++)
+        if (strcmp(tr->clauses[i].clause, id) == 0)
+            return &tr->clauses[i];
+    return NULL;
+}
+
+static void expect_conforms(const struct st_target_result *tr, enum st_class want)
+{
+    for (size_t i = 0; i < tr->nclauses; i++) {
+        const struct st_clause_result *c = &tr->clauses[i];
+        if (c->verdict != ST_PASS && c->verdict != ST_INFO)
+            fail_msg("%s %s: got %s, want PASS/INFO\n expected: %s\n observed: %s\n note: %s",
+                     tr->target, c->clause, st_verdict_str(c->verdict),
+                     c->expected ? c->expected : "", c->observed ? c->observed : "",
+                     c->note ? c->note : "");
+    }
+    if (tr->klass != want)
+        fail_msg("%s class: got %s (%s), want %s", tr->target, st_class_str(tr->klass),
+                 tr->class_reason ? tr->class_reason : "", st_class_str(want));
+    assert_true(st_target_conforms(tr));
+}
+
+static void legacy_model_is_legacy(void **state)
+{
+    (void)state;
+    const char *names[] = {"model:legacy"};
+    struct st_run *r = run(names, 1, NULL, 0);
+    const struct st_target_result *tr = &r->targets[0];
+    assert_string_equal(tr->spec, "legacy");
+    assert_int_equal(tr->nclauses, 7 + 9);   /* LEG-1..7 and COM-1..9 */
+    expect_conforms(tr, ST_CLASS_LEGACY);
+    /* it breaks the TTL spec where legacy and ttl disagree */
+    if (!strstr(tr->class_reason, "TTL-2") || !strstr(tr->class_reason, "TTL-5"))
+        fail_msg("class reason: got \"%s\", want it to name TTL-2 and TTL-5", tr->class_reason);
+    assert_false(r->incomplete);
+    assert_true(r->ntimelines >= 14);
+    st_run_free(r);
+}
+
+static void ttl_model_is_ttl(void **state)
+{
+    (void)state;
+    const char *names[] = {"model:ttl"};
+    struct st_run *r = run(names, 1, NULL, 0);
+    const struct st_target_result *tr = &r->targets[0];
+    assert_string_equal(tr->spec, "ttl");
+    assert_int_equal(tr->nclauses, 11 + 9);  /* TTL-1..11 and COM-1..9 */
+    expect_conforms(tr, ST_CLASS_TTL);
+    if (!strstr(tr->class_reason, "LEG-1") || !strstr(tr->class_reason, "LEG-7"))
+        fail_msg("class reason: got \"%s\", want it to name LEG-1 and LEG-7", tr->class_reason);
+    st_run_free(r);
+}
+
+/* The faulty model FAILs `clause` (with evidence) while the faultless one PASSes it. */
+static void fault_caught(const char *fault, const char *clause)
+{
+    char faulty[64];
+    snprintf(faulty, sizeof faulty, "model:ttl+%s", fault);
+    const char *names[] = {"model:ttl", faulty};
+    const char *clauses[] = {clause};
+    struct st_run *r = run(names, 2, clauses, 1);
+    const struct st_clause_result *good = find(&r->targets[0], clause);
+    const struct st_clause_result *bad = find(&r->targets[1], clause);
+    assert_non_null(good);
+    assert_non_null(bad);
+    if (good->verdict != ST_PASS)
+        fail_msg("model:ttl %s: got %s, want PASS (note: %s; observed: %s)", clause,
+                 st_verdict_str(good->verdict), good->note ? good->note : "",
+                 good->observed ? good->observed : "");
+    if (bad->verdict != ST_FAIL)
+        fail_msg("%s %s: got %s, want FAIL (note: %s; observed: %s)", faulty, clause,
+                 st_verdict_str(bad->verdict), bad->note ? bad->note : "",
+                 bad->observed ? bad->observed : "");
+    assert_non_null(bad->expected);
+    assert_non_null(bad->observed);
+    assert_false(st_target_conforms(&r->targets[1]));
+    st_run_free(r);
+}
+
+static void fault_expiry_late(void **s) { (void)s; fault_caught("expiry-late", "TTL-2"); }
+static void fault_ignore_addr_ttl(void **s) { (void)s; fault_caught("ignore-addr-ttl", "TTL-4"); }
+static void fault_cache_nodata(void **s) { (void)s; fault_caught("cache-nodata", "TTL-5"); }
+static void fault_cache_servfail(void **s) { (void)s; fault_caught("cache-servfail", "COM-5"); }
+static void fault_capacity_plus1(void **s) { (void)s; fault_caught("capacity-plus1", "TTL-9"); }
+static void fault_forward_once(void **s) { (void)s; fault_caught("forward-once", "TTL-10"); }
+static void fault_case_sensitive(void **s) { (void)s; fault_caught("case-sensitive", "COM-8"); }
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(legacy_model_is_legacy),
+        cmocka_unit_test(ttl_model_is_ttl),
+        cmocka_unit_test(fault_expiry_late),
+        cmocka_unit_test(fault_ignore_addr_ttl),
+        cmocka_unit_test(fault_cache_nodata),
+        cmocka_unit_test(fault_cache_servfail),
+        cmocka_unit_test(fault_capacity_plus1),
+        cmocka_unit_test(fault_forward_once),
+        cmocka_unit_test(fault_case_sensitive),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests_name("st_suite", tests, setup, teardown);
+}
