@@ -1,0 +1,286 @@
+/*
+ * test_hn_smtp: the smtp target through its st_target operations against the real fixture.
+ *
+ *   test_hn_smtp FILE requery|cached   -- a shipped MTA: routes, DNS traffic per message,
+ *                                          no-route and temporary failure from its log
+ *   test_hn_smtp --robustness          -- an MTA that does not start, one that never delivers
+ *
+ * "requery": the MTA asks DNS for every message (Postfix, Exim); "cached": something in front
+ * of it keeps records past their TTL (postfix+cache). Every case also checks that nothing is
+ * left behind: no namespace of this process, no /etc/netns directory. Exit 77 (skipped) when
+ * not root or when the MTA is not installed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fx_scenario.h"
+#include "fx_server.h"
+#include "hn_mta_desc.h"
+#include "hn_netns.h"
+#include "hn_smtp.h"
+
+static const char *desc_file;
+static int cached;
+
+static const char scenario[] =
+    "scenario mta-target\n"
+    "description routes, failures and a change at 3 s\n"
+    "clauses TTL-2\n"
+    "step 0\n"
+    "a.mta-target.test. 1 IN MX 10 mx1.a.mta-target.test.\n"
+    "mx1.a.mta-target.test. 1 IN A 127.0.0.61\n"
+    "imp.mta-target.test. 1 IN A 127.0.0.62\n"
+    "pref.mta-target.test. 1 IN MX 20 mx9.pref.mta-target.test.\n"
+    "pref.mta-target.test. 1 IN MX 5 mx3.pref.mta-target.test.\n"
+    "mx9.pref.mta-target.test. 1 IN A 127.0.0.69\n"
+    "mx3.pref.mta-target.test. 1 IN A 127.0.0.63\n"
+    "nxdomain gone.mta-target.test\n"
+    "servfail sf.mta-target.test\n"
+    "step 3\n"
+    "a.mta-target.test. 1 IN MX 10 mx2.a.mta-target.test.\n"
+    "mx2.a.mta-target.test. 1 IN A 127.0.0.64\n"
+    "lookup 0 a.mta-target.test\n"
+    "lookup 0 imp.mta-target.test\n"
+    "lookup 0 pref.mta-target.test\n"
+    "lookup 0 gone.mta-target.test\n"
+    "lookup 0 sf.mta-target.test\n";
+
+/* Namespaces of this process still present (names mxttl-PID-N), plus /etc/netns leftovers. */
+static int leftovers(void)
+{
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "mxttl-%ld-", (long)getpid());
+    int n = 0;
+    const char *dirs[] = {"/run/netns", "/etc/netns"};
+    for (int i = 0; i < 2; i++) {
+        DIR *d = opendir(dirs[i]);
+        struct dirent *de;
+        while (d && (de = readdir(d)))
+            if (!strncmp(de->d_name, prefix, strlen(prefix)))
+                n++;
+        if (d)
+            closedir(d);
+    }
+    return n;
+}
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static size_t count_type(const struct fx_query *q, size_t n, const char *name, uint16_t type)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        if (q[i].qtype == type && !strcasecmp(q[i].name, name))
+            c++;
+    return c;
+}
+
+struct play {
+    struct fx_scenario *sc;
+    struct fx_server *srv;
+    struct st_target *t;
+    uint64_t t0;
+};
+
+/* One lookup; returns the MX queries the fixture saw for domain meanwhile. */
+static size_t lookup(struct play *p, const char *domain, struct st_answer *ans)
+{
+    char why[1024];
+    uint64_t mark = fx_server_mark(p->srv);
+    if (p->t->ops->lookup(p->t, domain, (now_us() - p->t0) / 1000u, ans, why, sizeof why))
+        fail_msg("lookup %s: got ERROR (%s), want an answer", domain, why);
+    const struct fx_query *q;
+    size_t n;
+    assert_int_equal(fx_server_queries(p->srv, mark, &q, &n, why, sizeof why), FX_OK);
+    return count_type(q, n, domain, 15);
+}
+
+static void expect_route(const struct st_answer *a, const char *domain, const char *addr)
+{
+    if (a->status != RC_OK || strcmp(a->route_text, addr))
+        fail_msg("%s: got %s \"%s\" (%s), want ok \"%s\"", domain, rc_status_str(a->status),
+                 a->route_text, a->why, addr);
+}
+
+static void test_mta(void **state)
+{
+    (void)state;
+    struct play p = {0};
+    char why[1024];
+    assert_int_equal(fx_scenario_parse(&p.sc, scenario, strlen(scenario), "mta-target.scn", why,
+                                       sizeof why), FX_OK);
+    struct fx_server_config cfg;
+    fx_server_config_init(&cfg);
+    if (fx_server_new(&p.srv, &cfg, p.sc, why, sizeof why) != FX_OK)
+        fail_msg("fixture: %s", why);
+    p.t0 = now_us();
+    assert_int_equal(fx_server_play(p.srv, p.t0, why, sizeof why), FX_OK);
+    if (hn_smtp_target_new(&p.t, desc_file, why, sizeof why))
+        fail_msg("%s", why);
+    struct st_env env = {.dns_addr = fx_server_addr(p.srv), .dns_port = fx_server_port(p.srv),
+                         .scenario = "mta-target"};
+    struct st_caps caps;
+    if (p.t->ops->open(p.t, &env, &caps, why, sizeof why))
+        fail_msg("open: got ERROR (%s), want the MTA running", why);
+    assert_int_equal(caps.real_time, 1);
+    assert_int_equal(caps.virtual_time, 0);
+    assert_int_equal(caps.route_addr_only, 1);
+    assert_int_equal(caps.noroute_visible, 1);
+
+    struct st_answer a;
+    size_t mx = lookup(&p, "a.mta-target.test", &a);
+    expect_route(&a, "a.mta-target.test", "127.0.0.61");
+    if (mx != 1)
+        fail_msg("a.mta-target.test first: got %zu MX queries, want 1", mx);
+    lookup(&p, "imp.mta-target.test", &a);
+    expect_route(&a, "imp.mta-target.test (implicit MX)", "127.0.0.62");
+    lookup(&p, "pref.mta-target.test", &a);
+    expect_route(&a, "pref.mta-target.test (lowest preference first)", "127.0.0.63");
+    lookup(&p, "gone.mta-target.test", &a);
+    if (!rc_status_is_noroute(a.status))
+        fail_msg("gone.mta-target.test: got %s (%s), want no route", rc_status_str(a.status),
+                 a.why);
+    lookup(&p, "sf.mta-target.test", &a);
+    if (a.status != RC_RETRY)
+        fail_msg("sf.mta-target.test: got %s (%s), want retry", rc_status_str(a.status), a.why);
+    /* After the 1 s TTL, and again after the change at 3 s. */
+    while (now_us() - p.t0 < 1600000u)
+        usleep(20000);
+    mx = lookup(&p, "a.mta-target.test", &a);
+    expect_route(&a, "a.mta-target.test at 1.6 s", "127.0.0.61");
+    if (!cached && mx != 1)
+        fail_msg("a.mta-target.test after its TTL: got %zu MX queries, want 1 (no cache)", mx);
+    if (cached && mx != 0)
+        fail_msg("a.mta-target.test after its TTL: got %zu MX queries, want 0 (cached)", mx);
+    while (now_us() - p.t0 < 3600000u)
+        usleep(20000);
+    mx = lookup(&p, "a.mta-target.test", &a);
+    expect_route(&a, "a.mta-target.test after the change", cached ? "127.0.0.61" : "127.0.0.64");
+
+    p.t->ops->close(p.t);
+    if (leftovers())
+        fail_msg("got %d namespace leftovers after close, want 0", leftovers());
+    p.t->ops->free(p.t);
+    fx_server_free(p.srv);
+    fx_scenario_free(p.sc);
+}
+
+/* Writes a description into a temporary file; returns its path (static buffer). */
+static const char *write_desc(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/mxttl-test-desc-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static void test_start_fails(void **state)
+{
+    (void)state;
+    const char *path = write_desc("name broken\ndescription fails to start\ncheck true\n"
+                                  "file work/log\nstarting\nend\n"
+                                  "start echo boom: config rejected >&2; exit 3\n"
+                                  "stop true\ninject cat\nlog @WORKDIR@/log\n");
+    char why[1024] = "";
+    struct st_target *t;
+    assert_int_equal(hn_smtp_target_new(&t, path, why, sizeof why), 0);
+    struct st_env env = {.dns_addr = "127.0.0.1", .dns_port = 9, .scenario = "x"};
+    struct st_caps caps;
+    assert_int_equal(t->ops->open(t, &env, &caps, why, sizeof why), -1);
+    if (!strstr(why, "boom: config rejected") || !strstr(why, "exit 3") || !strstr(why, "starting"))
+        fail_msg("got why \"%s\", want the command, its output, exit status and log", why);
+    if (leftovers())
+        fail_msg("got %d namespace leftovers after a failed open, want 0", leftovers());
+    t->ops->close(t);
+    t->ops->free(t);
+    unlink(path);
+}
+
+static void test_never_delivers(void **state)
+{
+    (void)state;
+    const char *path = write_desc("name silent\ndescription swallows mail\ncheck true\n"
+                                  "deliver-timeout 1\nstart true\nstop true\n"
+                                  "inject cat >/dev/null\nlog @WORKDIR@/nolog\n"
+                                  "outcome retry never @RECIPIENT@\n");
+    char why[1024] = "";
+    struct st_target *t;
+    assert_int_equal(hn_smtp_target_new(&t, path, why, sizeof why), 0);
+    struct st_env env = {.dns_addr = "127.0.0.1", .dns_port = 9, .scenario = "x"};
+    struct st_caps caps;
+    if (t->ops->open(t, &env, &caps, why, sizeof why))
+        fail_msg("open: %s", why);
+    struct st_answer a;
+    uint64_t t0 = now_us();
+    assert_int_equal(t->ops->lookup(t, "a.test", 0, &a, why, sizeof why), -1);
+    double s = (double)(now_us() - t0) / 1e6;
+    if (s < 0.9 || s > 3.0)
+        fail_msg("got %.2f s, want the 1 s delivery bound", s);
+    assert_non_null(strstr(why, "neither delivered nor bounced nor deferred within 1 s"));
+    /* A domain that cannot go into a command line is refused before anything runs. */
+    assert_int_equal(t->ops->lookup(t, "a.test;reboot", 0, &a, why, sizeof why), -1);
+    assert_non_null(strstr(why, "not a plain host name"));
+    /* Without a forward host, forward() is an error, not a guess. */
+    assert_int_equal(t->ops->forward(t, 0, &a, why, sizeof why), -1);
+    t->ops->close(t);
+    if (leftovers())
+        fail_msg("got %d namespace leftovers after close, want 0", leftovers());
+    t->ops->free(t);
+    unlink(path);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || (strcmp(argv[1], "--robustness") && argc < 3)) {
+        fprintf(stderr, "usage: %s FILE requery|cached | --robustness\n", argv[0]);
+        return 2;
+    }
+    if (geteuid() != 0) {
+        printf("SKIP: test_hn_smtp needs root (network namespaces)\n");
+        return 77;
+    }
+    hn_netns_install_signal_cleanup();
+    if (!strcmp(argv[1], "--robustness")) {
+        const struct CMUnitTest tests[] = {cmocka_unit_test(test_start_fails),
+                                           cmocka_unit_test(test_never_delivers)};
+        return cmocka_run_group_tests_name("hn_smtp_robustness", tests, NULL, NULL);
+    }
+    desc_file = argv[1];
+    cached = !strcmp(argv[2], "cached");
+    /* Skip when the MTA is not installed: its own check command decides. */
+    struct hn_mta_desc *d;
+    char why[512];
+    if (hn_mta_desc_load(&d, desc_file, why, sizeof why)) {
+        fprintf(stderr, "%s\n", why);
+        return 2;
+    }
+    int es = 0;
+    for (size_t i = 0; i < hn_mta_desc_cmd_count(d, HN_MTA_CMD_CHECK); i++)
+        if (hn_netns_run(NULL, hn_mta_desc_cmd(d, HN_MTA_CMD_CHECK, i), NULL, 20000, NULL, &es,
+                         why, sizeof why) || es)
+            es = es ? es : 1;
+    hn_mta_desc_free(d);
+    if (es) {
+        printf("SKIP: %s: the MTA is not installed (its check command failed)\n", desc_file);
+        return 77;
+    }
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_mta)};
+    return cmocka_run_group_tests_name("hn_smtp", tests, NULL, NULL);
+}
