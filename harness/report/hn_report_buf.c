@@ -237,7 +237,9 @@ static void md_ascii(struct hn_report_buf *b, unsigned char c)
         hn_report_buf_put(b, replacement, 3);
         return;
     }
-    if (strchr("\\`*_{}[]()#+-.!|~", ch) != NULL)
+    /* Only characters that start markup inside a line: our escaped text never begins a line
+     * (it follows "| " or a heading marker), so list and heading markers need no escape. */
+    if (strchr("\\`*_[]|~", ch) != NULL)
         hn_report_buf_put(b, "\\", 1);
     hn_report_buf_put(b, &ch, 1);
 }

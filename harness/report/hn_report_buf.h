@@ -43,8 +43,8 @@ void hn_report_buf_json(struct hn_report_buf *b, const char *s);
  * as character references when attr is set (so attribute values keep them); other control
  * characters (not allowed in XML 1.0) become U+FFFD. */
 void hn_report_buf_xml(struct hn_report_buf *b, const char *s, int attr);
-/* Markdown table cell or inline text: Markdown punctuation backslash-escaped, < and & as
- * entities (raw HTML is never interpreted), newlines as <br>. */
+/* Markdown table cell or inline text (never the start of a line): \ ` * _ [ ] | ~
+ * backslash-escaped, < > & as entities (raw HTML is never interpreted), newlines as <br>. */
 void hn_report_buf_md(struct hn_report_buf *b, const char *s);
 /* Raw UTF-8-sanitised copy (for fenced code blocks); control characters other than tab and
  * newline become U+FFFD. */

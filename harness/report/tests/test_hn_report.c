@@ -200,7 +200,7 @@ static void test_merge_dirs(void **state)
     char *md = hn_test_slurp(p, NULL);
     assert_non_null(md);
     assert_non_null(strstr(md, "INCOMPLETE RUN"));
-    assert_non_null(strstr(md, "| run\\#2/model:ttl |"));
+    assert_non_null(strstr(md, "| run#2/model:ttl |"));
     free(md);
     st_run_free(m);
     /* A broken input is named. */

@@ -43,7 +43,7 @@ static void test_escapes(void **state)
     expect_escape(xml_attr, "a\nb\tc\rd", "a&#10;b&#9;c&#13;d");
     expect_escape(xml_text, "esc\x1b bell\a", "esc\xef\xbf\xbd bell\xef\xbf\xbd");
     expect_escape(hn_report_buf_md, "a|b*c_<x>&\nz", "a\\|b\\*c\\_&lt;x&gt;&amp;<br>z");
-    expect_escape(hn_report_buf_md, "[l](u) `t` #", "\\[l\\]\\(u\\) \\`t\\` \\#");
+    expect_escape(hn_report_buf_md, "[l](u) `t` # ~~s~~ a-b.", "\\[l\\](u) \\`t\\` # \\~\\~s\\~\\~ a-b.");
     expect_escape(hn_report_buf_text, "keep\nnl\tand <tags>\x01", "keep\nnl\tand <tags>\xef\xbf\xbd");
     expect_escape(hn_report_buf_line, "one\ntwo\rthree", "one two three");
     expect_escape(hn_report_buf_json, NULL, "");
