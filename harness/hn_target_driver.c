@@ -208,8 +208,16 @@ static int read_line(struct driver *d, char *line, size_t linelen, char *why, si
         if (got < 0 && errno == EINTR)
             continue;
         if (got <= 0) {
+            /* EOF usually means it is exiting: give it 200 ms to say how */
             int status = -1;
-            pid_t w = waitpid(d->pid, &status, WNOHANG);
+            pid_t w = 0;
+            for (uint64_t until = now_ms() + 200; w == 0 && now_ms() < until;) {
+                w = waitpid(d->pid, &status, WNOHANG);
+                if (w == 0) {
+                    struct timespec ts = {0, 2000000};
+                    nanosleep(&ts, NULL);
+                }
+            }
             if (w == d->pid) {
                 d->pid = -1;
                 snprintf(why, whylen, "driver closed its output before line %lu (%s %d)",

@@ -151,6 +151,7 @@ struct job {
     size_t scenario, target;
     double weight;
     struct st_play play;
+    struct st_analysis *an;   /* made by the worker right after the play */
     int ran;
 };
 
@@ -158,7 +159,8 @@ struct pool {
     const struct st_suite_config *cfg;
     const struct st_library *lib;
     const struct st_suite_target *targets;
-    struct job *jobs;
+    struct job *jobs;          /* in scenario, target order (analyses point into it) */
+    size_t *order;             /* indices into jobs, heaviest first */
     size_t njobs, next, done;
     double weight_left, started_s;
     pthread_mutex_t mu;
@@ -183,7 +185,7 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&pl->mu);
         if (stop || i >= pl->njobs)
             return NULL;
-        struct job *j = &pl->jobs[i];
+        struct job *j = &pl->jobs[pl->order[i]];
         const struct st_suite_target *st = &pl->targets[j->target];
         struct st_target *t = NULL;
         char why[512] = "";
@@ -200,6 +202,9 @@ static void *worker(void *arg)
         }
         if (t)
             t->ops->free(t);
+        /* analyse now, in parallel with other plays; judging needs every play anyway */
+        if (!j->play.stopped)
+            j->an = st_analysis_new(&j->play);
         pthread_mutex_lock(&pl->mu);
         j->ran = 1;
         pl->done++;
@@ -221,22 +226,38 @@ static void *worker(void *arg)
     }
 }
 
-static int cmp_job(const void *a, const void *b)
+/* Expected cost of a play, for scheduling the longest first. Real time: the scenario's length
+ * (ms). Virtual time, in units of about one lookup (0.4 ms): each action, a step switch (about
+ * 0.1 s), and each lookup of a name that times out (the target's resolver timeout). */
+static double play_weight(const struct fx_scenario *sc, int virtual_time)
 {
-    const struct job *x = a, *y = b;
-    if (x->weight != y->weight)
-        return x->weight > y->weight ? -1 : 1;
-    if (x->scenario != y->scenario)
-        return x->scenario < y->scenario ? -1 : 1;
-    return x->target < y->target ? -1 : x->target > y->target;
+    if (!virtual_time)
+        return (double)fx_scenario_end(sc) + (double)fx_scenario_action_count(sc);
+    double w = (double)fx_scenario_action_count(sc) + 250.0 * (double)fx_scenario_step_count(sc);
+    for (size_t i = 0; i < fx_scenario_action_count(sc); i++) {
+        const struct fx_action *a = fx_scenario_action(sc, i);
+        if (a->kind == FX_ACT_LOOKUP &&
+            fx_scenario_name_kind(sc, fx_scenario_step_at(sc, a->t_ms), a->domain) ==
+                FX_NAME_TIMEOUT)
+            w += 750.0;
+    }
+    return w;
 }
 
-static int cmp_job_order(const void *a, const void *b)
+/* Heaviest first; ties in job order. qsort_r is not C11, so the order is sorted by insertion
+ * (a few dozen jobs). */
+static void sort_order(struct pool *pl)
 {
-    const struct job *x = a, *y = b;
-    if (x->scenario != y->scenario)
-        return x->scenario < y->scenario ? -1 : 1;
-    return x->target < y->target ? -1 : x->target > y->target;
+    for (size_t i = 0; i < pl->njobs; i++)
+        pl->order[i] = i;
+    for (size_t i = 1; i < pl->njobs; i++) {
+        size_t v = pl->order[i], k = i;
+        while (k > 0 && pl->jobs[pl->order[k - 1]].weight < pl->jobs[v].weight) {
+            pl->order[k] = pl->order[k - 1];
+            k--;
+        }
+        pl->order[k] = v;
+    }
 }
 
 static void clause_result_clear(struct st_clause_result *cr)
@@ -363,13 +384,15 @@ enum st_status st_suite_run(const struct st_suite_config *cfg, const struct st_l
             memset(&pl.jobs[pl.njobs], 0, sizeof *nj);
             pl.jobs[pl.njobs].scenario = s;
             pl.jobs[pl.njobs].target = t;
-            pl.jobs[pl.njobs].weight =
-                (double)fx_scenario_end(sc) + (double)fx_scenario_action_count(sc);
+            pl.jobs[pl.njobs].weight = play_weight(sc, cfg->virtual_time);
             pl.weight_left += pl.jobs[pl.njobs].weight;
             pl.njobs++;
         }
     }
-    qsort(pl.jobs, pl.njobs, sizeof *pl.jobs, cmp_job);
+    pl.order = calloc(pl.njobs ? pl.njobs : 1, sizeof *pl.order);
+    if (!pl.order)
+        goto nomem;
+    sort_order(&pl);
     unsigned nthreads = cfg->jobs ? cfg->jobs : 1;
     if (nthreads > pl.njobs)
         nthreads = pl.njobs ? (unsigned)pl.njobs : 1;
@@ -387,7 +410,6 @@ enum st_status st_suite_run(const struct st_suite_config *cfg, const struct st_l
     for (size_t i = 0; i < started; i++)
         pthread_join(th[i], NULL);
     free(th);
-    qsort(pl.jobs, pl.njobs, sizeof *pl.jobs, cmp_job_order);
 
     struct st_analysis **an = calloc(pl.njobs ? pl.njobs : 1, sizeof *an);
     struct st_analysis **buf = calloc(pl.njobs ? pl.njobs : 1, sizeof *buf);
@@ -400,9 +422,12 @@ enum st_status st_suite_run(const struct st_suite_config *cfg, const struct st_l
     for (size_t j = 0; j < pl.njobs; j++) {
         if (!pl.jobs[j].ran || pl.jobs[j].play.stopped) {
             incomplete = 1;
+            st_analysis_free(pl.jobs[j].an);
+            pl.jobs[j].an = NULL;
             continue;
         }
-        an[j] = st_analysis_new(&pl.jobs[j].play);
+        an[j] = pl.jobs[j].an;
+        pl.jobs[j].an = NULL;
         if (!an[j])
             pl.jobs[j].play.error = 1;
     }
@@ -463,6 +488,7 @@ enum st_status st_suite_run(const struct st_suite_config *cfg, const struct st_l
     free(an);
     free(buf);
     free(pl.jobs);
+    free(pl.order);
     pthread_mutex_destroy(&pl.mu);
     return incomplete && cfg->stop && *cfg->stop ? ST_STOPPED : ST_OK;
 
@@ -472,9 +498,12 @@ nomem_an:
     free(an);
     free(buf);
 nomem:
-    for (size_t j = 0; j < pl.njobs; j++)
+    for (size_t j = 0; j < pl.njobs; j++) {
+        st_analysis_free(pl.jobs[j].an);
         st_play_clear(&pl.jobs[j].play);
+    }
     free(pl.jobs);
+    free(pl.order);
     pthread_mutex_destroy(&pl.mu);
     snprintf(why, whylen, "out of memory");
     return ST_NOMEM;
