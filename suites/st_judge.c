@@ -1088,6 +1088,44 @@ static void j_capacity(const struct st_analysis *a, enum st_clause_sym sym, stru
     free(seen);
 }
 
+/* What each judge checks, for the evidence of verdicts without violation lines. */
+static const char *rule_of(enum st_clause_sym sym)
+{
+    switch (sym) {
+    case ST_CL_LEG1: return "no DNS query at any lookup after the first route was resolved";
+    case ST_CL_LEG2: return "every later lookup returns the route first resolved";
+    case ST_CL_LEG3: return "a second pass over the first C domains causes no DNS query";
+    case ST_CL_LEG4:
+    case ST_CL_TTL9: return "once C+1 distinct domains were looked up, a repeat lookup needs DNS";
+    case ST_CL_LEG5: return "reported: which repeat lookups needed DNS once the cache overflowed";
+    case ST_CL_LEG6: return "no DNS query at later lookups of an implicit-MX domain";
+    case ST_CL_LEG7: return "no DNS query for the forward host after its first resolution, and "
+                            "its first address kept";
+    case ST_CL_TTL1: return "no DNS query at lookups within the route's TTL (SHOULD)";
+    case ST_CL_TTL2: return "DNS queries at the first lookup at or after the route's TTL ran out";
+    case ST_CL_TTL3: return "the route returned after the TTL ran out is what DNS said then";
+    case ST_CL_TTL4: return "DNS queries at the first lookup after the shortest record TTL ran out";
+    case ST_CL_TTL5: return "DNS queries at every lookup of an implicit-MX domain";
+    case ST_CL_TTL6: return "DNS queries at every lookup of an NXDOMAIN domain";
+    case ST_CL_TTL7: return "DNS queries at every lookup of a route with a TTL-0 record";
+    case ST_CL_TTL8: return "DNS queries at every lookup of a route with a TTL above 2^31-1";
+    case ST_CL_TTL10: return "DNS queries for the forward host at its first use after its TTL, "
+                             "and the new address returned";
+    case ST_CL_TTL11: return "no DNS query for the forward host within its TTL (SHOULD)";
+    case ST_CL_COM1: return "the route lists the exchangers by preference, lowest first";
+    case ST_CL_COM2: return "the route is the domain itself at its address";
+    case ST_CL_COM3: return "no route, and no address query for \".\"";
+    case ST_CL_COM4: return "no route (not a temporary failure)";
+    case ST_CL_COM5:
+    case ST_CL_COM6:
+    case ST_CL_COM7: return "a temporary failure, and DNS queries at the next lookup";
+    case ST_CL_COM8: return "no more DNS queries than an identical repeat lookup";
+    case ST_CL_COM9: return "reported: the DNS queries of each lookup";
+    case ST_CLAUSE_COUNT: break;
+    }
+    return "";
+}
+
 static enum st_verdict worst(enum st_verdict a, enum st_verdict b)
 {
     static const int rank[ST_VERDICT_COUNT] = {
@@ -1104,6 +1142,7 @@ void st_judge_clause(const struct st_clause *cl, enum st_spec spec,
     int s = spec == ST_SPEC_LEGACY ? SPEC_LEG : SPEC_TTL;
     enum st_verdict v = ST_NA;
     int any = 0;
+    size_t total_judged = 0;
     if (n == 0) {
         cr->verdict = ST_ERROR;
         note(&e, "no scenario in the library covers %s", cl->id);
@@ -1222,6 +1261,7 @@ void st_judge_clause(const struct st_clause *cl, enum st_spec spec,
         if (pe.unsure)
             note(&pe, "%s: %zu action(s) within %.2f s of a TTL boundary or step switch not "
                       "judged", fx_scenario_name(a->sc), pe.unsure, a->tol);
+        total_judged += pe.judged;
         /* carry the text streams back */
         e.exp_lines = pe.exp_lines;
         e.obs_lines = pe.obs_lines;
@@ -1231,6 +1271,8 @@ void st_judge_clause(const struct st_clause *cl, enum st_spec spec,
         any = 1;
     }
     cr->verdict = v;
+    if (e.exp && e.exp_lines == 0)
+        exp_line(&e, "%s (%zu action(s) judged)", rule_of(cl->sym), total_judged);
     ev_close(&e, cr);
 }
 
