@@ -66,7 +66,7 @@ static void usage(FILE *f)
             "       mxttl list [clauses|scenarios|targets]\n"
             "       mxttl report DIR... [--out DIR]\n"
             "       mxttl diff OLD NEW\n"
-            "       mxttl fixture serve SCENARIO [options of mxttl-fixture serve]\n"
+            "       mxttl fixture serve [options of mxttl-fixture serve] SCENARIO|FILE.scn\n"
             "targets: model:legacy, model:ttl[+FAULT,...], driver:CMD, smtp:FILE\n"
             "exit: 0 conforms, 1 does not conform, 2 usage/input error, 3 infrastructure "
             "error\n");
@@ -228,8 +228,18 @@ static int cmd_fixture(int argc, char **argv)
     if (!av)
         return EXIT_INFRA;
     av[0] = "mxttl fixture";
-    for (int i = 2; i < argc; i++)
+    char path[4096];
+    for (int i = 2; i < argc; i++) {
         av[i - 1] = argv[i];
+        /* a bare scenario name ("mx-ttl-expiry") means that scenario of the library */
+        if (i > 2 && argv[i][0] != '-' && strspn(argv[i], "abcdefghijklmnopqrstuvwxyz0123456789-") ==
+                                               strlen(argv[i]) &&
+            access(argv[i], F_OK) != 0) {
+            snprintf(path, sizeof path, "%s/%s.scn", scenario_dir(NULL), argv[i]);
+            if (access(path, R_OK) == 0)
+                av[i - 1] = path;
+        }
+    }
     int rc = fx_cli_main(argc - 1, av, stdout, stderr);
     free(av);
     return rc;
