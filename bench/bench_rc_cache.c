@@ -4,8 +4,9 @@
  * For each N (default 1000, 100000, 1000000) it fills a cache of capacity N with N domains
  * resolved through the stub resolver (real ldns wire, on a virtual clock that never moves, so
  * every later lookup is a hit), then times hit lookups on one thread with CLOCK_MONOTONIC for
- * at least one second, in a random order (every lookup a different domain, the cache's worst
- * case) and in fill order. Memory is what the cache holds by mallinfo2(): heap in use with the
+ * at least one second in three orders: uniformly random (every lookup another domain: the
+ * worst case, one cold cache line per lookup), Zipf-distributed with s = 1 (a few domains take
+ * most lookups, as in real mail traffic) and fill order. Memory is what the cache holds by mallinfo2(): heap in use with the
  * full cache minus heap in use after rc_cache_free, split into route data (rc_route_size of
  * every cached route) and overhead (hash table, entries, keys, LRU links, malloc headers).
  *
@@ -90,6 +91,44 @@ static double time_hits(struct rc_cache *c, const char *names, size_t n, uint64_
     return (double)count / (t1 - t0);
 }
 
+static uint64_t xorshift(uint64_t *seed)
+{
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    return *seed;
+}
+
+/* n lookups drawn from a Zipf(1) distribution over the ranks of `ranked` (rank r has weight
+ * 1/(r+1)), written out as names so the timed loop only reads them in order. */
+static char *zipf_names(const char *ranked, size_t n, uint64_t *seed)
+{
+    double *cdf = malloc(n * sizeof(*cdf));
+    char *out = malloc(n * SLOT);
+    if (cdf == NULL || out == NULL) {
+        free(cdf);
+        free(out);
+        return NULL;
+    }
+    double sum = 0;
+    for (size_t r = 0; r < n; r++)
+        cdf[r] = sum += 1.0 / (double)(r + 1);
+    for (size_t i = 0; i < n; i++) {
+        double u = (double)(xorshift(seed) >> 11) / 9007199254740992.0 * sum;
+        size_t lo = 0, hi = n - 1;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (cdf[mid] < u)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        memcpy(out + i * SLOT, ranked + lo * SLOT, SLOT);
+    }
+    free(cdf);
+    return out;
+}
+
 static int run(size_t n, enum rc_mode mode)
 {
     char why[256] = "";
@@ -114,12 +153,18 @@ static int run(size_t n, enum rc_mode mode)
     memcpy(shuffled, order, n * SLOT);
     uint64_t seed = 88172645463325252ull;
     for (size_t i = n - 1; i > 0; i--) {
-        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
-        size_t j = (size_t)(seed % (i + 1));
+        size_t j = (size_t)(xorshift(&seed) % (i + 1));
         char tmp[SLOT];
         memcpy(tmp, shuffled + i * SLOT, SLOT);
         memcpy(shuffled + i * SLOT, shuffled + j * SLOT, SLOT);
         memcpy(shuffled + j * SLOT, tmp, SLOT);
+    }
+
+    /* Popularity ranks follow the shuffled order, so popular domains are spread over the table. */
+    char *zipf = zipf_names(shuffled, n, &seed);
+    if (zipf == NULL) {
+        fprintf(stderr, "bench: out of memory\n");
+        return 1;
     }
 
     struct rc_cache_config cfg;
@@ -130,7 +175,6 @@ static int run(size_t n, enum rc_mode mode)
         fprintf(stderr, "bench: cache: %s\n", why);
         return 1;
     }
-    double tf = now_s();
     for (size_t i = 0; i < n; i++) {
         const struct rc_route *rt;
         if (rc_cache_route(c, order + i * SLOT, &rt, why, sizeof(why)) != RC_OK) {
@@ -138,7 +182,6 @@ static int run(size_t n, enum rc_mode mode)
             return 1;
         }
     }
-    tf = now_s() - tf;
     struct rc_counters k;
     rc_cache_counters(c, &k);
     if (k.entries != n || k.queries != 2 * n) {
@@ -147,12 +190,13 @@ static int run(size_t n, enum rc_mode mode)
         return 1;
     }
 
-    uint64_t done_r, done_s;
-    double cpu_r, cpu_s;
+    uint64_t done_r, done_z, done_s;
+    double cpu_r, cpu_z, cpu_s;
     double rate_r = time_hits(c, shuffled, n, &done_r, &cpu_r);
+    double rate_z = time_hits(c, zipf, n, &done_z, &cpu_z);
     double rate_s = time_hits(c, order, n, &done_s, &cpu_s);
     rc_cache_counters(c, &k);
-    if (k.queries != 2 * n || k.hits != done_r + done_s) {
+    if (k.queries != 2 * n || k.hits != done_r + done_z + done_s) {
         fprintf(stderr, "bench: timed lookups were not all hits\n");
         return 1;
     }
@@ -169,14 +213,15 @@ static int run(size_t n, enum rc_mode mode)
     size_t without = heap_in_use();
     double per = (double)(with - without) / (double)n;
     double rdata = (double)route_bytes / (double)n;
-    printf("| %9zu | %-6s | %6.2f (%6.2f) | %6.2f (%6.2f) | %8.1f | %8.1f | %8.1f | %6.1f |\n", n,
-           rc_mode_str(mode), rate_r / 1e6, cpu_r / 1e6, rate_s / 1e6, cpu_s / 1e6, per, rdata,
-           per - rdata, tf);
+    printf("| %9zu | %-6s | %6.2f (%6.2f) | %6.2f (%6.2f) | %6.2f (%6.2f) | %6.1f | %6.1f | %6.1f |\n",
+           n, rc_mode_str(mode), rate_r / 1e6, cpu_r / 1e6, rate_z / 1e6, cpu_z / 1e6, rate_s / 1e6,
+           cpu_s / 1e6, per, rdata, per - rdata);
     fflush(stdout);
     rc_resolver_free(res);
     rc_vclock_free(vc);
     free(order);
     free(shuffled);
+    free(zipf);
     return 0;
 }
 
@@ -204,14 +249,15 @@ int main(int argc, char **argv)
         ns[0] = 1000, ns[1] = 100000, ns[2] = 1000000;
         nn = 3;
     }
-    printf("| domains   | mode   | M hits/s random | M hits/s in order | B/entry  | route B  | overhead | fill s |\n");
-    printf("|-----------|--------|-----------------|-------------------|----------|----------|----------|--------|\n");
+    printf("| domains   | mode   | M hits/s random | M hits/s Zipf   | M hits/s order  | B/dom  | route  | overh. |\n");
+    printf("|-----------|--------|-----------------|-----------------|-----------------|--------|--------|--------|\n");
     for (size_t i = 0; i < nn; i++)
         if (run(ns[i], mode) != 0)
             return 1;
     printf("Millions of hit lookups/s on one thread by CLOCK_MONOTONIC over >= 1 s (in brackets: by the\n"
-           "thread's CPU time). Random: every lookup another domain, uniformly shuffled; in order: fill\n"
-           "order. B/entry: heap the full cache holds (mallinfo2 before/after rc_cache_free) per domain;\n"
-           "route B: rc_route_size per route; overhead: the rest (index, entries, malloc headers).\n");
+           "thread's CPU time). Random: each lookup another domain, uniformly shuffled; Zipf: s = 1 over\n"
+           "the domains; order: fill order. B/dom: heap the full cache holds (mallinfo2 before and after\n"
+           "rc_cache_free) per domain; route: rc_route_size per route; overh.: the rest (index, entries,\n"
+           "malloc headers).\n");
     return 0;
 }

@@ -49,32 +49,87 @@ static uint64_t mix(uint64_t h)
     return h ^ (h >> 32);
 }
 
-uint32_t rc_name_hash(const char *s, size_t n)
+/* Eight octets of s as one word (fewer at the end, zero-padded, built in a register): loading a word right after the normaliser stored its bytes one by one would stall
+ * on store forwarding, so the hash reads the input, not the output. */
+static uint64_t word_at(const char *s, size_t k)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ull, w = 0;
-    for (size_t i = 0; i < n; i++) {
-        w |= (uint64_t)(unsigned char)s[i] << (8 * (i & 7));
-        if ((i & 7) == 7) {
-            h = mix(h ^ w);
-            w = 0;
-        }
+    uint64_t w = 0;
+    if (k >= 8) {
+        memcpy(&w, s, 8); /* host order; every hash goes through here, so it is consistent */
+        return w;
     }
-    return (uint32_t)mix(mix(h ^ w) ^ n);
+    for (size_t i = 0; i < k; i++)
+        w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    return w;
 }
 
-/* One pass over the name: validate, fold case, and hash eight octets at a time in a register
- * (a byte-serial hash put a multiply latency on every octet of the cache's hit path, and
- * hashing the output buffer afterwards stalled on store forwarding). */
+/* Hash of n octets eight at a time; fold lower-cases ASCII letters on the way (per octet
+ * high bits: [A-Z] is >= 'A' and not >= '[', then add 0x20), so hashing the raw input gives
+ * the hash of its normalised form. */
+static uint32_t hash_words(const char *s, size_t n, int fold)
+{
+    const uint64_t H = 0x8080808080808080ull, L = 0x0101010101010101ull;
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t w = word_at(s + i, n - i);
+        if (fold) {
+            uint64_t x7 = w & ~H;
+            uint64_t upper = ((x7 + (0x80 - 'A') * L) & ~(x7 + (0x80 - 'Z' - 1) * L) & ~w & H);
+            w |= upper >> 2;
+        }
+        h = mix(h ^ w);
+    }
+    return (uint32_t)mix(h ^ n);
+}
+
+uint32_t rc_name_hash(const char *s, size_t n)
+{
+    return hash_words(s, n, 0);
+}
+
+/* The fast path of rc_name_key: a table lookup and a store per octet, one branch per octet
+ * that is rarely taken (label ends), then the word hash. Returns 0 if the name is fine, -1 if
+ * anything is off -- the careful loop below then finds and words the problem. */
+static int name_key_fast(const char *in, int keep_case, char *out, size_t outlen, size_t *len,
+                         uint32_t *hash)
+{
+    size_t n = strnlen(in, 256);
+    if (n > 0 && in[n - 1] == '.')
+        n--;
+    if (n == 0 || n > 253 || n >= outlen)
+        return -1;
+    const unsigned char *map = keep_case ? map_keep : map_fold;
+    size_t label_start = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = map[(unsigned char)in[i]];
+        out[i] = (char)ch;
+        if (ch <= SEP) {
+            if (ch == 0 || i == label_start || i - label_start > 63)
+                return -1;
+            out[i] = '.';
+            label_start = i + 1;
+        }
+    }
+    if (n == label_start || n - label_start > 63)
+        return -1;
+    out[n] = '\0';
+    *len = n;
+    *hash = hash_words(in, n, !keep_case);
+    return 0;
+}
+
 enum rc_status rc_name_key(const char *in, int keep_case, char *out, size_t outlen, size_t *len,
                            uint32_t *hash, char *why, size_t whylen)
 {
-    if (in == NULL || out == NULL || len == NULL || hash == NULL) {
+    if (in == NULL || out == NULL || len == NULL || hash == NULL || outlen == 0) {
         rc_why(why, whylen, "domain name is NULL");
         return RC_INVAL;
     }
+    if (name_key_fast(in, keep_case, out, outlen, len, hash) == 0)
+        return RC_OK;
+    /* Something is off: this careful loop finds and words the problem. */
     const unsigned char *map = keep_case ? map_keep : map_fold;
-    size_t max = outlen - 1 < 253 ? outlen - 1 : 253; /* outlen >= 1 checked by callers */
-    uint64_t h = 0x9e3779b97f4a7c15ull, w = 0;
+    size_t max = outlen - 1 < 253 ? outlen - 1 : 253;
     size_t n = 0, label_start = 0;
     for (const unsigned char *p = (const unsigned char *)in;; p++) {
         unsigned char ch = map[*p];
@@ -83,13 +138,7 @@ enum rc_status rc_name_key(const char *in, int keep_case, char *out, size_t outl
                 rc_why(why, whylen, "domain \"%.80s...\": longer than %zu octets", in, max);
                 return RC_INVAL;
             }
-            out[n] = (char)ch;
-            w |= (uint64_t)ch << (8 * (n & 7));
-            if ((n & 7) == 7) {
-                h = mix(h ^ w);
-                w = 0;
-            }
-            n++;
+            out[n++] = (char)ch;
             continue;
         }
         int end = *p == '\0' || (ch == SEP && p[1] == '\0'); /* one trailing dot: same name */
@@ -112,18 +161,12 @@ enum rc_status rc_name_key(const char *in, int keep_case, char *out, size_t outl
             rc_why(why, whylen, "domain \"%.80s...\": longer than %zu octets", in, max);
             return RC_INVAL;
         }
-        out[n] = '.';
-        w |= (uint64_t)'.' << (8 * (n & 7));
-        if ((n & 7) == 7) {
-            h = mix(h ^ w);
-            w = 0;
-        }
-        n++;
+        out[n++] = '.';
         label_start = n;
     }
     out[n] = '\0';
     *len = n;
-    *hash = (uint32_t)mix(mix(h ^ w) ^ n);
+    *hash = hash_words(out, n, 0);
     return RC_OK;
 }
 
