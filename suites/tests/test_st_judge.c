@@ -37,6 +37,9 @@ static void normalize_rejects_garbage(void **state)
     char out[64];
     assert_int_equal(st_route_normalize("mx.example.test 127.0.0.1", out, sizeof out), -1);
     assert_int_equal(st_route_normalize("70000 a.t 1.2.3.4", out, sizeof out), -1);
+    /* an address alone (what an MTA target shows) is not a route text */
+    assert_int_equal(st_route_normalize("127.0.0.10", out, sizeof out), -1);
+    assert_int_equal(st_route_normalize("10 .x 127.0.0.1", out, sizeof out), -1);
     assert_int_equal(st_route_ordered("x y"), -1);
 }
 
