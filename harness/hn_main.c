@@ -301,7 +301,7 @@ static int cmd_run(int argc, char **argv)
     struct st_suite_target *targets = calloc((size_t)argc + 2, sizeof *targets);
     size_t nt = 0, nc = 0;
     const char *spec_opt = NULL, *report = "mxttl-report", *dnsmasq = NULL, *sdir = NULL;
-    int virtual_time = 1;
+    int virtual_time = 1, time_given = 0;
     unsigned jobs = 8;   /* plays mostly wait on dnsmasq and the network */
     int rc = EXIT_USAGE;
     struct st_library *lib = NULL;
@@ -349,6 +349,7 @@ static int cmd_run(int argc, char **argv)
             }
             clauses[nc++] = v;
         } else if (strcmp(o, "--time") == 0) {
+            time_given = 1;
             if (strcmp(v, "virtual") == 0)
                 virtual_time = 1;
             else if (strcmp(v, "real") == 0)
@@ -385,6 +386,13 @@ static int cmd_run(int argc, char **argv)
         hn_target_parse("model:legacy", &descs[nt++], why, sizeof why);
         hn_target_parse("model:ttl", &descs[nt++], why, sizeof why);
     }
+    /* MTAs run on the wall clock only: without --time, a run with one is a real-time run */
+    for (size_t t = 0; t < nt && !time_given; t++)
+        if (descs[t].kind == HN_TARGET_SMTP) {
+            virtual_time = 0;
+            fprintf(stderr, "mxttl run: %s runs on the wall clock: real time\n", descs[t].name);
+            break;
+        }
     if (load_library(scenario_dir(sdir), &lib) != 0)
         goto out;
     for (size_t t = 0; t < nt; t++) {
