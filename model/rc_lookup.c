@@ -14,8 +14,8 @@
 #define QTYPE_MX 15
 #define QTYPE_AAAA 28
 
-/* Octet maps for the normaliser: the octet to write, SEP for the label separator, 0 for an
- * octet that may not appear in a mail domain. One map folds case, the other keeps it. */
+/* Octet map for the normaliser: the octet to write (letters folded to lower case), SEP for the
+ * label separator, 0 for an octet that may not appear in a mail domain. */
 #define SEP 1
 static const unsigned char map_fold[256] = {
     ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
@@ -26,18 +26,6 @@ static const unsigned char map_fold[256] = {
     ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p',
     ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w',
     ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z', ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3',
-    ['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9', ['-'] = '-',
-    ['_'] = '_', ['.'] = SEP,
-};
-static const unsigned char map_keep[256] = {
-    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
-    ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
-    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
-    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z', ['A'] = 'A', ['B'] = 'B',
-    ['C'] = 'C', ['D'] = 'D', ['E'] = 'E', ['F'] = 'F', ['G'] = 'G', ['H'] = 'H', ['I'] = 'I',
-    ['J'] = 'J', ['K'] = 'K', ['L'] = 'L', ['M'] = 'M', ['N'] = 'N', ['O'] = 'O', ['P'] = 'P',
-    ['Q'] = 'Q', ['R'] = 'R', ['S'] = 'S', ['T'] = 'T', ['U'] = 'U', ['V'] = 'V', ['W'] = 'W',
-    ['X'] = 'X', ['Y'] = 'Y', ['Z'] = 'Z', ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3',
     ['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9', ['-'] = '-',
     ['_'] = '_', ['.'] = SEP,
 };
@@ -98,10 +86,11 @@ static int name_key_fast(const char *in, int keep_case, char *out, size_t outlen
         n--;
     if (n == 0 || n > 253 || n >= outlen)
         return -1;
-    const unsigned char *map = keep_case ? map_keep : map_fold;
     size_t label_start = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned char ch = map[(unsigned char)in[i]];
+        unsigned char c = (unsigned char)in[i], ch = map_fold[c];
+        if (keep_case && ch > SEP)
+            ch = c;
         out[i] = (char)ch;
         if (ch <= SEP) {
             if (ch == 0 || i == label_start || i - label_start > 63)
@@ -128,11 +117,12 @@ enum rc_status rc_name_key(const char *in, int keep_case, char *out, size_t outl
     if (name_key_fast(in, keep_case, out, outlen, len, hash) == 0)
         return RC_OK;
     /* Something is off: this careful loop finds and words the problem. */
-    const unsigned char *map = keep_case ? map_keep : map_fold;
     size_t max = outlen - 1 < 253 ? outlen - 1 : 253;
     size_t n = 0, label_start = 0;
     for (const unsigned char *p = (const unsigned char *)in;; p++) {
-        unsigned char ch = map[*p];
+        unsigned char ch = map_fold[*p];
+        if (ch > SEP && keep_case)
+            ch = *p;
         if (ch > SEP) { /* the common case: a letter, digit, '-' or '_' */
             if (n >= max) {
                 rc_why(why, whylen, "domain \"%.80s...\": longer than %zu octets", in, max);
