@@ -129,8 +129,9 @@ enum rc_status rc_cache_new(struct rc_cache **out, const struct rc_cache_config 
         rc_why(why, whylen, "unknown cache mode %d", (int)cfg->mode);
         return RC_INVAL;
     }
-    if (cfg->capacity == 0 || cfg->capacity >= SIZE_MAX / 2) {
-        rc_why(why, whylen, "capacity %zu is out of range (1 .. %zu)", cfg->capacity, SIZE_MAX / 2 - 1);
+    if (cfg->capacity == 0 || cfg->capacity > RC_CACHE_MAX_CAPACITY) {
+        rc_why(why, whylen, "capacity %zu is out of range (1 .. %zu)", cfg->capacity,
+               (size_t)RC_CACHE_MAX_CAPACITY);
         return RC_INVAL;
     }
     if (cfg->faults & ~all_faults()) {
@@ -152,7 +153,7 @@ enum rc_status rc_cache_new(struct rc_cache **out, const struct rc_cache_config 
     c->res = res;
     c->clock = clock;
     c->limit = cfg->capacity + (cfg->faults & RC_FAULT_CAPACITY_PLUS1 ? 1 : 0);
-    enum rc_status st = rc_table_new(&c->table, c->limit);
+    enum rc_status st = rc_table_new(&c->table, c->limit); /* limit is in the table's range */
     if (cfg->forward_host != NULL)
         c->forward_host = strdup(fwd);
     c->cfg.forward_host = c->forward_host;

@@ -42,9 +42,13 @@ int rc_fault_from_str(const char *name, unsigned *bit);
 const char *rc_fault_str(unsigned bit);   /* static; "unknown" if not exactly one known bit */
 const char *rc_fault_desc(unsigned bit);  /* static */
 
+/* The largest capacity rc_cache_new accepts (the index addresses entries with 32-bit indices;
+ * one more for RC_FAULT_CAPACITY_PLUS1). */
+#define RC_CACHE_MAX_CAPACITY ((size_t)1 << 29)
+
 struct rc_cache_config {
     enum rc_mode mode;
-    size_t capacity;           /* domains held at most; default 1000 */
+    size_t capacity;           /* domains held at most; default 1000; 1..RC_CACHE_MAX_CAPACITY */
     int want_aaaa;             /* also resolve exchangers' AAAA; default 0 */
     const char *forward_host;  /* smart host, or NULL; copied by rc_cache_new */
     unsigned faults;           /* RC_FAULT_* bits; default 0 */
@@ -54,19 +58,24 @@ struct rc_cache_config {
 void rc_cache_config_init(struct rc_cache_config *cfg);
 
 /* Creates a cache. res and clock are borrowed and must outlive the cache. RC_INVAL with *why on
- * a bad config (capacity 0, bad forward host name). Caller frees with rc_cache_free. */
+ * a bad config (capacity 0 or above RC_CACHE_MAX_CAPACITY, unknown mode or fault bits, bad
+ * forward host name, NULL resolver or clock); RC_NOMEM. Caller frees with rc_cache_free. */
 enum rc_status rc_cache_new(struct rc_cache **out, const struct rc_cache_config *cfg,
                             struct rc_resolver *res, struct rc_clock clock, char *why,
                             size_t whylen);
 void rc_cache_free(struct rc_cache *c);   /* NULL is fine; frees every cached route */
 
-/* Start-up: resolves the forward host (if any) now, as the legacy IMS did. A failure is
- * returned but not fatal: later rc_cache_forward calls try again. */
+/* Start-up: resolves the forward host (if any) now, as the legacy IMS did. RC_OK also when no
+ * forward host is configured. A failure (RC_NXDOMAIN, RC_NOADDR, RC_RETRY, with *why) is
+ * returned but not fatal: later rc_cache_forward calls try again. Its queries count in
+ * rc_counters.queries; it is not a lookup. */
 enum rc_status rc_cache_start(struct rc_cache *c, char *why, size_t whylen);
 
 /* The route for a mail domain (any case, optional trailing dot). RC_OK: *out is borrowed, valid
- * until the next call on c. Other statuses: no route or temporary failure (rc_status.h), with
- * *why. Never caches RC_RETRY; in TTL mode never caches implicit-MX routes or TTL-0 routes. */
+ * until the next call on c. Other statuses: RC_NXDOMAIN, RC_NULLMX, RC_NOADDR (no route, never
+ * cached), RC_RETRY (temporary failure, never cached unless RC_FAULT_CACHE_SERVFAIL), RC_NOMEM,
+ * each with *why; RC_INVAL for a NULL argument or an invalid name, which is not counted as a
+ * lookup and sends nothing. In TTL mode implicit-MX routes and TTL-0 routes are not cached. */
 enum rc_status rc_cache_route(struct rc_cache *c, const char *domain,
                               const struct rc_route **out, char *why, size_t whylen);
 
@@ -77,16 +86,18 @@ enum rc_status rc_cache_forward(struct rc_cache *c, const struct rc_route **out,
                                 size_t whylen);
 
 struct rc_counters {
-    uint64_t lookups;    /* rc_cache_route + rc_cache_forward calls */
+    uint64_t lookups;    /* rc_cache_route + rc_cache_forward calls with valid input; = hits + misses */
     uint64_t hits;       /* answered from the cache */
     uint64_t misses;     /* needed DNS */
     uint64_t queries;    /* DNS queries sent */
     uint64_t evictions;  /* entries dropped for capacity */
-    uint64_t entries;    /* domains cached now */
+    uint64_t entries;    /* domains cached now (an expired entry counts until it is looked up
+                            again or evicted) */
 };
 void rc_cache_counters(const struct rc_cache *c, struct rc_counters *out);
 
-/* Whether domain is cached and still valid now (no DNS, no counter change). */
+/* Whether domain is cached and still valid now (no DNS, no counter change, no LRU change). A
+ * cached temporary failure (RC_FAULT_CACHE_SERVFAIL) counts as cached. 0 for invalid input. */
 int rc_cache_contains(const struct rc_cache *c, const char *domain);
 
 /* Drops every cached route (not the forward host). */

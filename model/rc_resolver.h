@@ -2,7 +2,7 @@
  * rc_resolver: the narrow resolver interface the model resolves through.
  *
  * A resolver sends one question and hands back the raw DNS response in wire format; the model
- * parses and judges it (rc_answer.h) so every implementation -- ldns over the network, or the
+ * parses and judges it (rc_answer_parse in rc_lookup.h) so every implementation -- ldns over the network, or the
  * in-process stub used by unit tests -- goes through the same answer handling.
  */
 #ifndef RC_RESOLVER_H
@@ -27,8 +27,10 @@ uint64_t rc_resolver_queries(const struct rc_resolver *r);
 void rc_resolver_free(struct rc_resolver *r);
 
 /* The ldns resolver: UDP to addr:port with TCP fallback on truncation, each attempt bounded by
- * timeout_ms, `retries` extra UDP attempts. addr is an IPv4 or IPv6 literal. RC_INVAL with *why
- * on a bad address. Caller frees with rc_resolver_free. */
+ * timeout_ms, `retries` extra UDP attempts. addr is an IPv4 or IPv6 literal. Questions go out
+ * with RD set and nothing else (no EDNS, no DO bit, no search list); /etc/resolv.conf is never
+ * read. A reply ldns cannot decode is RC_RETRY. RC_INVAL with *why on a bad address, timeout_ms
+ * 0 or retries above 254; RC_NOMEM. Caller frees with rc_resolver_free. */
 enum rc_status rc_resolver_ldns_new(struct rc_resolver **out, const char *addr, uint16_t port,
                                     unsigned timeout_ms, unsigned retries, char *why,
                                     size_t whylen);

@@ -672,6 +672,10 @@ static void test_invalid_config(void **state)
     cfg.capacity = 0;
     EXPECT_ST(rc_cache_new(&c, &cfg, r, rc_vclock_clock(vc), why, sizeof(why)), RC_INVAL, "capacity 0");
     assert_null(c);
+    cfg.capacity = RC_CACHE_MAX_CAPACITY + 1;
+    EXPECT_ST(rc_cache_new(&c, &cfg, r, rc_vclock_clock(vc), why, sizeof(why)), RC_INVAL, "capacity too big");
+    cfg.capacity = SIZE_MAX;
+    EXPECT_ST(rc_cache_new(&c, &cfg, r, rc_vclock_clock(vc), why, sizeof(why)), RC_INVAL, "capacity SIZE_MAX");
     rc_cache_config_init(&cfg);
     cfg.forward_host = "bad host";
     EXPECT_ST(rc_cache_new(&c, &cfg, r, rc_vclock_clock(vc), why, sizeof(why)), RC_INVAL, "bad forward host");
