@@ -121,16 +121,10 @@ void st_play_run(struct st_play *p, const struct fx_scenario *sc, struct st_targ
         goto done;
     }
 
+    /* Real time starts once the target is open: starting an MTA can take seconds, and the
+     * script's times are meant from its first action on. Start-up queries then have
+     * negative scenario times. */
     uint64_t t0 = now_us();
-    p->t0_us = t0;
-    if (!virtual_time) {
-        fs = fx_server_play(srv, t0, why, sizeof why);
-        if (fs != FX_OK) {
-            p->error = 1;
-            snprintf(p->why, sizeof p->why, "fixture play (%s): %s", fx_status_str(fs), why);
-            goto done;
-        }
-    }
 
     struct st_env env = {
         .dns_addr = fx_server_addr(srv),
@@ -148,16 +142,24 @@ void st_play_run(struct st_play *p, const struct fx_scenario *sc, struct st_targ
         goto done;
     }
     uint64_t mark = fx_server_mark(srv);
-    o->t = virtual_time ? 0.0 : (double)(now_us() - t0) / 1e6;
     opened = 1;
     if (t->ops->open(t, &env, &p->caps, why, sizeof why) != 0) {
         p->error = 1;
         snprintf(p->why, sizeof p->why, "target %s did not open: %s", t->name, why);
         goto done;
     }
-    o->t_end = virtual_time ? 0.0 : (double)(now_us() - t0) / 1e6;
     if (take_queries(p, srv, mark, o) != 0) {
         p->error = 1;
+        goto done;
+    }
+    if (fx_scenario_capacity(sc) && p->caps.capacity != fx_scenario_capacity(sc)) {
+        /* a capacity scenario says nothing about a cache of another (or no declared) size */
+        p->na = 1;
+        if (p->caps.capacity)
+            snprintf(p->why, sizeof p->why, "the target's capacity is %zu; %s is built for %zu",
+                     p->caps.capacity, fx_scenario_name(sc), fx_scenario_capacity(sc));
+        else
+            snprintf(p->why, sizeof p->why, "the target declares no cache capacity");
         goto done;
     }
     if (virtual_time ? !p->caps.virtual_time : !p->caps.real_time) {
@@ -166,6 +168,19 @@ void st_play_run(struct st_play *p, const struct fx_scenario *sc, struct st_targ
                  virtual_time ? "virtual" : "real");
         goto done;
     }
+
+    if (!virtual_time) {
+        uint64_t opened_at = t0;
+        t0 = now_us();
+        o->t = -(double)(t0 - opened_at) / 1e6;
+        fs = fx_server_play(srv, t0, why, sizeof why);
+        if (fs != FX_OK) {
+            p->error = 1;
+            snprintf(p->why, sizeof p->why, "fixture play (%s): %s", fx_status_str(fs), why);
+            goto done;
+        }
+    }
+    p->t0_us = t0;
 
     for (size_t i = 0; i < fx_scenario_action_count(sc); i++) {
         const struct fx_action *a = fx_scenario_action(sc, i);
