@@ -408,6 +408,18 @@ static int cmd_run(int argc, char **argv)
         }
     }
 
+    for (size_t t = 0; t < nt && nc > 0; t++) {
+        size_t applies = 0;
+        for (size_t c = 0; c < nc; c++)
+            applies += (size_t)st_clause_applies(st_clause_find(clauses[c]), targets[t].spec);
+        if (applies == 0) {
+            fprintf(stderr, "mxttl run: no --clause given applies to %s, judged against %s "
+                            "(choose the spec with --spec)\n", descs[t].name,
+                    st_spec_str(targets[t].spec));
+            goto out;
+        }
+    }
+
     fx_server_install_signal_cleanup();
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
