@@ -86,10 +86,12 @@ static enum rc_status rr_text(const ldns_rr *rr, uint16_t qtype, char *line, siz
             return RC_RETRY;
         return RC_OK;
     }
-    /* Other types: the presentation form of the RDATA, for completeness. */
-    char *s = ldns_rdf2str(ldns_rr_rdf(rr, 0));
-    if (s == NULL)
+    /* Other types: the presentation form of the first RDATA field, for completeness. */
+    char *s = ldns_rr_rd_count(rr) > 0 ? ldns_rdf2str(ldns_rr_rdf(rr, 0)) : NULL;
+    if (s == NULL || s[0] == '\0') {
+        free(s);
         return RC_RETRY;
+    }
     snprintf(line, linelen, "%s", s);
     free(s);
     return RC_OK;
