@@ -284,18 +284,20 @@ int st_set_fmt(char **field, const char *fmt, ...)
 {
     if (field == NULL || fmt == NULL)
         return -1;
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
+    va_copy(again, ap);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): see below */
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return -1;
-    char *c = malloc((size_t)n + 1);
+    char *c = n < 0 ? NULL : malloc((size_t)n + 1);
+    if (c != NULL)
+        /* clang-tidy 14 misreads va_list here when it checks several files in one run. */
+        /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized) */
+        vsnprintf(c, (size_t)n + 1, fmt, again);
+    va_end(again);
     if (c == NULL)
         return -1;
-    va_start(ap, fmt);
-    vsnprintf(c, (size_t)n + 1, fmt, ap);
-    va_end(ap);
     free(*field);
     *field = c;
     return 0;

@@ -20,11 +20,11 @@
 
 #define HN_JSON_SCHEMA "mxttl-results/1"
 
-#define HN_JSON_MAX_BYTES (64u * 1024u * 1024u) /* whole input */
-#define HN_JSON_MAX_DEPTH 16u                  /* nested arrays/objects; the schema needs 5 */
-#define HN_JSON_MAX_STRING (1024u * 1024u)     /* one decoded string, bytes */
-#define HN_JSON_MAX_NUMBER 64u                 /* characters of one number */
-#define HN_JSON_MAX_ITEMS 1000000u             /* elements of one array or members of an object */
+#define HN_JSON_MAX_BYTES 67108864u /* whole input: 64 MiB */
+#define HN_JSON_MAX_DEPTH 16u        /* nested arrays/objects; the schema needs 5 */
+#define HN_JSON_MAX_STRING 1048576u  /* one decoded string: 1 MiB */
+#define HN_JSON_MAX_NUMBER 64u       /* characters of one number */
+#define HN_JSON_MAX_ITEMS 1000000u   /* elements of one array or members of an object */
 
 /* Renders run as results.json. On HN_REPORT_OK *out is a NUL-terminated string of *len bytes
  * (len may be NULL) the caller frees with free(). The output is deterministic, so writing a run

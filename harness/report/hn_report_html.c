@@ -108,7 +108,6 @@ static void esc_wrap(struct hn_report_buf *b, const char *s)
     const char *p = s ? s : "";
     while (*p) {
         size_t n = strcspn(p, "/:+,.");
-        char chunk[2] = {0, 0};
         struct hn_report_buf tmp = {0};
         hn_report_buf_put(&tmp, p, n);
         esc(b, tmp.data);
@@ -117,7 +116,7 @@ static void esc_wrap(struct hn_report_buf *b, const char *s)
         hn_report_buf_release(&tmp);
         p += n;
         if (*p) {
-            chunk[0] = *p++;
+            char chunk[2] = {*p++, 0};
             esc(b, chunk);
             hn_report_buf_puts(b, "<wbr>");
         }

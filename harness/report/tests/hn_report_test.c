@@ -1,12 +1,20 @@
 /*
  * hn_report_test: fixtures shared by the report tests (see hn_report_test.h).
  */
+#define _XOPEN_SOURCE 700 /* nftw's FTW_DEPTH and FTW_PHYS */
 #include "hn_report_test.h"
 
+#include <errno.h>
+#include <ftw.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 static void need(int ok, const char *what)
 {
@@ -150,20 +158,36 @@ char *hn_test_tmpdir(void)
     return p;
 }
 
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path) == 0 ? 0 : -1;
+}
+
 void hn_test_rmtree(const char *dir)
 {
-    /* Test directories are shallow and created by the tests themselves; rm -rf on a path we
-     * made with mkdtemp is safe and simpler than a recursive walk. */
-    if (dir == NULL || strstr(dir, "hn-report-test.") == NULL)
+    /* Only trees this file made: a wrong path must never cost more than a leftover. */
+    if (dir == NULL || strstr(dir, "/hn-report-test.") == NULL)
         return;
-    size_t n = strlen(dir) + 16;
-    char *cmd = malloc(n);
-    if (cmd == NULL)
-        return;
-    snprintf(cmd, n, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
+    if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
         fprintf(stderr, "could not remove %s\n", dir);
-    free(cmd);
+}
+
+int hn_test_spawn(char *const argv[])
+{
+    pid_t pid;
+    if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0)
+        return -1;
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    /* posix_spawnp may report a missing program only as exit status 127 of the child. */
+    if (!WIFEXITED(status) || WEXITSTATUS(status) == 127)
+        return -1;
+    return WEXITSTATUS(status);
 }
 
 char *hn_test_slurp(const char *path, size_t *len)
@@ -173,13 +197,17 @@ char *hn_test_slurp(const char *path, size_t *len)
         return NULL;
     size_t cap = 4096, n = 0;
     char *d = malloc(cap);
-    while (d != NULL) {
+    if (d == NULL) {
+        fclose(f);
+        return NULL;
+    }
+    for (;;) {
         if (n + 1 >= cap) {
             char *q = realloc(d, cap * 2);
             if (q == NULL) {
                 free(d);
-                d = NULL;
-                break;
+                fclose(f);
+                return NULL;
             }
             d = q;
             cap *= 2;
@@ -190,8 +218,6 @@ char *hn_test_slurp(const char *path, size_t *len)
             break;
     }
     fclose(f);
-    if (d == NULL)
-        return NULL;
     d[n] = '\0';
     if (len)
         *len = n;

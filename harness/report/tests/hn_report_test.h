@@ -24,9 +24,13 @@ struct st_run *hn_test_small_run(const char *target, const char *const *ids,
                                  const enum st_verdict *v, size_t n);
 
 /* A fresh private directory under $TMPDIR (or /tmp); caller frees the string and removes the
- * directory with hn_test_rmtree. */
+ * directory with hn_test_rmtree (which only removes directories made by hn_test_tmpdir). */
 char *hn_test_tmpdir(void);
 void hn_test_rmtree(const char *dir);
+
+/* Runs argv[0] (searched in PATH) with stdout and stderr to the test's, no shell. Returns its
+ * exit status, or -1 when it cannot be run (not installed) or did not exit normally. */
+int hn_test_spawn(char *const argv[]);
 
 /* Contents of a file (NUL-terminated) or NULL; caller frees. */
 char *hn_test_slurp(const char *path, size_t *len);

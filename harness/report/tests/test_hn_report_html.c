@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,8 +134,8 @@ static void test_degenerate_timelines(void **state)
      * hang, and no "nan" coordinates. */
     st_timeline_add(tl, ST_EV_LOOKUP, 1e15, 1e15, 0, "a -> b", NULL);
     st_timeline_add(tl, ST_EV_QUERY, 1e15 + 0.001, 0, 0, "MX a", NULL);
-    st_timeline_add(tl, ST_EV_STEP, 0.0 / 0.0, 0, 1, "nan", NULL);
-    st_timeline_add(tl, ST_EV_TTL, 5, 1.0 / 0.0, 1, "inf window", NULL);
+    st_timeline_add(tl, ST_EV_STEP, NAN, 0, 1, "nan", NULL);
+    st_timeline_add(tl, ST_EV_TTL, 5, INFINITY, 1, "inf window", NULL);
     for (int i = 0; i < 30; i++)
         st_timeline_add(tl, ST_EV_TTL, 1e15 + i * 1e-4, 1e15 + 1, 1, "overlap", NULL);
     char *h = NULL;

@@ -60,7 +60,8 @@ static void test_appenders_copy(void **state)
     struct st_target_result *t = st_run_add_target(run, name, "ttl");
     assert_non_null(t);
     name[0] = 'X';
-    assert_string_equal(t->target, "model:ttl");
+    assert_string_equal(t->target, "model:ttl"); /* a copy, not the caller's buffer */
+    assert_string_not_equal(t->target, name);
     assert_int_equal(t->klass, ST_CLASS_UNKNOWN);
     /* Growth past the first capacity keeps earlier elements intact. */
     for (int i = 0; i < 40; i++) {
