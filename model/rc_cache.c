@@ -1,9 +1,9 @@
 /*
- * rc_cache: the reference route cache -- the caching policy of both modes over rc_table (the
- * index keyed by the normalised domain, hashed while it is normalised, in LRU order) and one
- * allocation per route. The hit path allocates nothing.
+ * rc_cache: the reference route cache -- the caching policy of both modes. The store (index
+ * keyed by the normalised domain, hashed while it is normalised; LRU order) is rc_table, each
+ * route one allocation; the hit path allocates nothing.
  *
- * The store itself (index, entries, LRU order) is rc_table. Legacy mode keeps every route until LRU eviction and the forward host from its first
+ * Legacy mode keeps every route until LRU eviction and the forward host from its first
  * resolution; TTL mode keeps a route until resolved_at + TTL and re-resolves the forward host
  * when its address TTL has run out. RC_FAULT_* bits turn on the deliberate faults.
  */
