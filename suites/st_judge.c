@@ -550,10 +550,10 @@ fail:
 /* ---- evidence ---- */
 
 struct ev {
-    FILE *exp, *obs, *note;
-    char *exp_s, *obs_s, *note_s;
-    size_t exp_len, obs_len, note_len;
-    unsigned exp_lines, obs_lines, exp_more, obs_more;
+    FILE *exp, *obs, *ok, *note;   /* obs: violations; ok: what met the clause */
+    char *exp_s, *obs_s, *ok_s, *note_s;
+    size_t exp_len, obs_len, ok_len, note_len;
+    unsigned exp_lines, obs_lines, ok_lines, exp_more, obs_more, ok_more;
     size_t judged, bad, unsure;
     int na, error;
 };
@@ -563,6 +563,7 @@ static void ev_open(struct ev *e)
     memset(e, 0, sizeof *e);
     e->exp = open_memstream(&e->exp_s, &e->exp_len);
     e->obs = open_memstream(&e->obs_s, &e->obs_len);
+    e->ok = open_memstream(&e->ok_s, &e->ok_len);
     e->note = open_memstream(&e->note_s, &e->note_len);
 }
 
@@ -596,6 +597,14 @@ __attribute__((format(printf, 2, 3))) static void obs_line(struct ev *e, const c
     va_end(ap);
 }
 
+__attribute__((format(printf, 2, 3))) static void ok_line(struct ev *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vline(e->ok, &e->ok_lines, &e->ok_more, fmt, ap);
+    va_end(ap);
+}
+
 __attribute__((format(printf, 2, 3))) static void note(struct ev *e, const char *fmt, ...)
 {
     if (!e->note)
@@ -615,20 +624,28 @@ static void ev_close(struct ev *e, struct st_clause_result *cr)
         fprintf(e->exp, "\n... and %u more", e->exp_more);
     if (e->obs && e->obs_more)
         fprintf(e->obs, "\n... and %u more", e->obs_more);
+    if (e->ok && e->ok_more)
+        fprintf(e->ok, "\n... and %u more", e->ok_more);
     if (e->exp)
         fclose(e->exp);
     if (e->obs)
         fclose(e->obs);
+    if (e->ok)
+        fclose(e->ok);
     if (e->note)
         fclose(e->note);
     if (e->exp_s && *e->exp_s)
         st_set_str(&cr->expected, e->exp_s);
+    /* the violations if any, else what met the clause */
     if (e->obs_s && *e->obs_s)
         st_set_str(&cr->observed, e->obs_s);
+    else if (e->ok_s && *e->ok_s)
+        st_set_str(&cr->observed, e->ok_s);
     if (e->note_s && *e->note_s)
         st_set_str(&cr->note, e->note_s);
     free(e->exp_s);
     free(e->obs_s);
+    free(e->ok_s);
     free(e->note_s);
 }
 
@@ -718,7 +735,7 @@ static void j_query(const struct st_analysis *a, int s, unsigned mask, unsigned 
             obs_line(e, "%s t=%.3f s %s: %s; answered %s", fx_scenario_name(a->sc), o->t,
                      what(a, i), ql, ans);
         } else if (e->bad == 0) {
-            obs_line(e, "%s t=%.3f s %s (%s): %s", fx_scenario_name(a->sc), o->t, what(a, i),
+            ok_line(e, "%s t=%.3f s %s (%s): %s", fx_scenario_name(a->sc), o->t, what(a, i),
                      reason_text(oi->ex[s].reason), ql);
         }
     }
@@ -749,7 +766,7 @@ static void j_noquery(const struct st_analysis *a, int s, unsigned mask, unsigne
                      oi->ex[s].fetched, s == SPEC_TTL ? ", TTL not run out" : "");
             obs_line(e, "%s t=%.3f s %s: %s", fx_scenario_name(a->sc), o->t, what(a, i), ql);
         } else if (e->bad == 0) {
-            obs_line(e, "%s t=%.3f s %s: no DNS query (%s)", fx_scenario_name(a->sc), o->t,
+            ok_line(e, "%s t=%.3f s %s: no DNS query (%s)", fx_scenario_name(a->sc), o->t,
                      what(a, i), reason_text(oi->ex[s].reason));
         }
     }
@@ -848,7 +865,7 @@ static void j_fresh(const struct st_analysis *a, int s, unsigned mask, unsigned 
         } else if (e->bad == 0) {
             char ans[1200];
             answer_text(o, ans, sizeof ans);
-            obs_line(e, "%s t=%.3f s %s: %s, as DNS said then", fx_scenario_name(a->sc), o->t,
+            ok_line(e, "%s t=%.3f s %s: %s, as DNS said then", fx_scenario_name(a->sc), o->t,
                      what(a, i), ans);
         }
     }
@@ -872,7 +889,7 @@ static void j_first_route(const struct st_analysis *a, unsigned sel, struct ev *
             mismatch(a, i, "the route first resolved", e, st->first_text);
         } else if (e->bad == 0 && oi->ref->status == RC_OK &&
                    strcmp(oi->ref->norm, st->first_norm) != 0) {
-            obs_line(e, "%s t=%.3f s %s: still \"%s\" while DNS says \"%s\"",
+            ok_line(e, "%s t=%.3f s %s: still \"%s\" while DNS says \"%s\"",
                      fx_scenario_name(a->sc), o->t, what(a, i), o->ans.route_text,
                      oi->ref->text);
         }
@@ -901,7 +918,7 @@ static void j_status(const struct st_analysis *a, int (*refsel)(const struct ref
         } else if (e->bad == 0) {
             char ans[1200];
             answer_text(o, ans, sizeof ans);
-            obs_line(e, "%s t=%.3f s %s: %s", fx_scenario_name(a->sc), o->t, what(a, i), ans);
+            ok_line(e, "%s t=%.3f s %s: %s", fx_scenario_name(a->sc), o->t, what(a, i), ans);
         }
     }
 }
@@ -1000,7 +1017,7 @@ static void j_case(const struct st_analysis *a, struct ev *e)
                 obs_line(e, "%s t=%.3f s \"%s\": %zu queries: %s", fx_scenario_name(a->sc), o->t,
                          o->act->domain, a->oi[i].nrel, ql);
             } else if (e->bad == 0) {
-                obs_line(e, "%s t=%.3f s \"%s\": %zu queries (identical repeat: %zu)",
+                ok_line(e, "%s t=%.3f s \"%s\": %zu queries (identical repeat: %zu)",
                          fx_scenario_name(a->sc), o->t, o->act->domain, a->oi[i].nrel, baseline);
             }
         }
@@ -1017,7 +1034,7 @@ static void j_queries(const struct st_analysis *a, struct ev *e)
             continue;
         e->judged++;
         qlist(a, i, ql, sizeof ql);
-        obs_line(e, "%s t=%.3f s %s: %s", fx_scenario_name(a->sc), o->t, what(a, i), ql);
+        ok_line(e, "%s t=%.3f s %s: %s", fx_scenario_name(a->sc), o->t, what(a, i), ql);
     }
 }
 
@@ -1094,7 +1111,7 @@ static void j_capacity(const struct st_analysis *a, enum st_clause_sym sym, stru
             if (oi->nrel > 0) {
                 needed++;
                 if (sym != ST_CL_LEG3)
-                    obs_line(e, "t=%.3f s %s needed DNS again (repeat lookup #%zu once %zu "
+                    ok_line(e, "t=%.3f s %s needed DNS again (repeat lookup #%zu once %zu "
                                 "distinct domains were looked up)", o->t, o->act->domain, over,
                              cap + 1);
             }
@@ -1102,7 +1119,7 @@ static void j_capacity(const struct st_analysis *a, enum st_clause_sym sym, stru
     }
     if (sym == ST_CL_LEG3) {
         if (e->bad == 0 && e->judged)
-            obs_line(e, "all %zu repeat lookups of the first %zu domains were served without "
+            ok_line(e, "all %zu repeat lookups of the first %zu domains were served without "
                         "DNS", e->judged, cap);
         exp_line(e, "repeat lookups while at most %zu distinct domains were looked up: no DNS",
                  cap);
@@ -1308,6 +1325,8 @@ void st_judge_clause(const struct st_clause *cl, enum st_spec spec,
         /* carry the text streams back */
         e.exp_lines = pe.exp_lines;
         e.obs_lines = pe.obs_lines;
+        e.ok_lines = pe.ok_lines;
+        e.ok_more = pe.ok_more;
         e.exp_more = pe.exp_more;
         e.obs_more = pe.obs_more;
         v = any ? worst(v, pv) : pv;
