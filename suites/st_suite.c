@@ -384,6 +384,9 @@ enum st_status st_suite_run(const struct st_suite_config *cfg, const struct st_l
             memset(&pl.jobs[pl.njobs], 0, sizeof *nj);
             pl.jobs[pl.njobs].scenario = s;
             pl.jobs[pl.njobs].target = t;
+            /* set now, not only when a worker starts it: judging reads it for every job, also
+             * for those a stop (SIGINT/SIGTERM) kept from starting */
+            pl.jobs[pl.njobs].play.sc = sc;
             pl.jobs[pl.njobs].weight = play_weight(sc, cfg->virtual_time);
             pl.weight_left += pl.jobs[pl.njobs].weight;
             pl.njobs++;
