@@ -224,7 +224,7 @@ static void test_fuzz_mutations(void **state)
     (void)state;
     size_t len;
     uint8_t *w = make_wire("a.test.", LDNS_RR_TYPE_MX, 0, 1, 0, two_mx, &len);
-    uint8_t *m = malloc(len + 16);
+    uint8_t *m = calloc(1, len + 16); /* the 16 octets past len are read when mlen > len */
     uint32_t seed = 12345;
     size_t ok = 0, retry = 0;
     for (int it = 0; it < 20000; it++) {
