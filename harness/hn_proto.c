@@ -85,16 +85,22 @@ int hn_proto_parse_greeting(const char *line, struct st_caps *caps, char *why, s
                     return -1;
                 }
             }
+        } else if (strcmp(k, "routes") == 0 && strcmp(val, "addr") == 0) {
+            caps->route_visible = 1;   /* only the address it used, as an MTA shows it */
+            caps->route_addr_only = 1;
         } else if (strcmp(k, "forward") == 0 || strcmp(k, "routes") == 0 ||
                    strcmp(k, "noroute") == 0) {
             if (!yes && !no) {
-                snprintf(why, whylen, "greeting %s=%s: want yes or no", k, val);
+                snprintf(why, whylen, "greeting %s=%s: want yes or no%s", k, val,
+                     k[0] == 'r' ? " (or addr)" : "");
                 return -1;
             }
             if (k[0] == 'f')
                 caps->forward_host = yes;
-            else if (k[0] == 'r')
+            else if (k[0] == 'r') {
                 caps->route_visible = yes;
+                caps->route_addr_only = 0;
+            }
             else
                 caps->noroute_visible = yes;
         } else if (strcmp(k, "capacity") == 0) {
@@ -127,7 +133,8 @@ void hn_proto_format_greeting(const struct st_caps *caps, char *buf, size_t bufl
              HN_PROTO_VERSION, caps->virtual_time ? "virtual" : "",
              caps->virtual_time && caps->real_time ? "," : "", caps->real_time ? "real" : "",
              caps->forward_host ? "yes" : "no", caps->capacity,
-             caps->mode_hint[0] ? caps->mode_hint : "none", caps->route_visible ? "yes" : "no",
+             caps->mode_hint[0] ? caps->mode_hint : "none",
+             caps->route_addr_only ? "addr" : caps->route_visible ? "yes" : "no",
              caps->noroute_visible ? "yes" : "no");
 }
 
@@ -316,9 +323,10 @@ int hn_proto_parse_answer(const char *line, unsigned long id, struct st_answer *
         }
         unsigned pref;
         char name[256];
-        if (sscanf(route, "%u %255s", &pref, name) != 2) {
-            snprintf(why, whylen, "ROUTE route \"%.60s\" is not \"PREF NAME ADDR,...; ...\"",
-                     route);
+        int bare_addr = strspn(route, "0123456789abcdefABCDEF.:") == strlen(route);
+        if (!bare_addr && sscanf(route, "%u %255s", &pref, name) != 2) {
+            snprintf(why, whylen, "ROUTE route \"%.60s\" is not \"PREF NAME ADDR,...; ...\" "
+                                  "or an address", route);
             return -1;
         }
         ans->status = RC_OK;
