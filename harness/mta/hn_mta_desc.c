@@ -4,6 +4,7 @@
  * carry configuration templates verbatim. Every error names FILE:LINE.
  */
 #include "hn_mta_desc.h"
+#include "hn_mta_util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -44,18 +45,6 @@ static const char *const cmd_names[] = {
 const char *hn_mta_cmd_str(enum hn_mta_cmd c)
 {
     return (unsigned)c < HN_MTA_CMD_COUNT ? cmd_names[c] : "unknown";
-}
-
-static void set_why(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_why(char *why, size_t whylen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!why || !whylen)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(why, whylen, fmt, ap);
-    va_end(ap);
 }
 
 static int strv_add(struct strv *s, const char *text, int line)
@@ -219,7 +208,7 @@ enum hn_mta_status hn_mta_expand(const char *tmpl, const struct hn_mta_vars *v, 
                     if (strlen(ph_names[k]) == nl && !strncmp(at + 1, ph_names[k], nl))
                         ph = k;
                 if (ph < 0) {
-                    set_why(why, whylen, "unknown placeholder @%.*s@", (int)nl, at + 1);
+                    hn_mta_why(why, whylen, "unknown placeholder @%.*s@", (int)nl, at + 1);
                     free(b.p);
                     return HN_MTA_SYNTAX;
                 }
@@ -238,7 +227,7 @@ enum hn_mta_status hn_mta_expand(const char *tmpl, const struct hn_mta_vars *v, 
     return HN_MTA_OK;
 nomem:
     free(b.p);
-    set_why(why, whylen, "out of memory");
+    hn_mta_why(why, whylen, "out of memory");
     return HN_MTA_NOMEM;
 }
 
@@ -295,7 +284,7 @@ static enum hn_mta_status check_template(const char *tmpl, int recipient_ok, int
                             "25", "192.0.2.2", NULL, NULL};
     char *out = NULL, w[200];
     if (!recipient_ok && (strstr(tmpl, "@RECIPIENT@") || strstr(tmpl, "@DOMAIN@"))) {
-        set_why(why, whylen, "%s:%d: @RECIPIENT@ and @DOMAIN@ are only known in inject and outcome",
+        hn_mta_why(why, whylen, "%s:%d: @RECIPIENT@ and @DOMAIN@ are only known in inject and outcome",
                 file, line);
         return HN_MTA_SYNTAX;
     }
@@ -303,15 +292,15 @@ static enum hn_mta_status check_template(const char *tmpl, int recipient_ok, int
     v.domain = "a.test";
     enum hn_mta_status st = hn_mta_expand(tmpl, &v, regex, &out, w, sizeof w);
     if (st == HN_MTA_SYNTAX)
-        set_why(why, whylen, "%s:%d: %s", file, line, w);
+        hn_mta_why(why, whylen, "%s:%d: %s", file, line, w);
     else if (st)
-        set_why(why, whylen, "%s", w);
+        hn_mta_why(why, whylen, "%s", w);
     if (!st && regex) {
         regex_t re;
         int rc = regcomp(&re, out, REG_EXTENDED | REG_NOSUB);
         if (rc) {
             regerror(rc, &re, w, sizeof w);
-            set_why(why, whylen, "%s:%d: bad regular expression: %s", file, line, w);
+            hn_mta_why(why, whylen, "%s:%d: bad regular expression: %s", file, line, w);
             st = HN_MTA_SYNTAX;
         } else {
             regfree(&re);
@@ -325,7 +314,7 @@ static enum hn_mta_status check_template(const char *tmpl, int recipient_ok, int
     do {                                                            \
         char m_[300];                                               \
         snprintf(m_, sizeof m_, __VA_ARGS__);                       \
-        set_why(why, whylen, "%s:%d: %s", filename, lineno, m_);    \
+        hn_mta_why(why, whylen, "%s:%d: %s", filename, lineno, m_);    \
         st = HN_MTA_SYNTAX;                                         \
         goto out;                                                   \
     } while (0)
@@ -549,7 +538,7 @@ enum hn_mta_status hn_mta_desc_parse(struct hn_mta_desc **out, const char *text,
                             : !d->cmds[HN_MTA_CMD_INJECT].n ? "inject"
                             : !d->log ? "log" : NULL;
         if (missing) {
-            set_why(why, whylen, "%s: missing directive \"%s\"", filename, missing);
+            hn_mta_why(why, whylen, "%s: missing directive \"%s\"", filename, missing);
             st = HN_MTA_SYNTAX;
             goto out;
         }
@@ -566,7 +555,7 @@ out:
 nomem:
     free(copy);
     hn_mta_desc_free(d);
-    set_why(why, whylen, "out of memory");
+    hn_mta_why(why, whylen, "out of memory");
     return HN_MTA_NOMEM;
 }
 
@@ -576,7 +565,7 @@ enum hn_mta_status hn_mta_desc_load(struct hn_mta_desc **out, const char *path, 
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        set_why(why, whylen, "%s: %s", path, strerror(errno));
+        hn_mta_why(why, whylen, "%s: %s", path, strerror(errno));
         return HN_MTA_IO;
     }
     struct buf b = {0};
@@ -586,14 +575,14 @@ enum hn_mta_status hn_mta_desc_load(struct hn_mta_desc **out, const char *path, 
         if (buf_add(&b, chunk, n)) {
             fclose(f);
             free(b.p);
-            set_why(why, whylen, "out of memory");
+            hn_mta_why(why, whylen, "out of memory");
             return HN_MTA_NOMEM;
         }
     int err = ferror(f);
     fclose(f);
     if (err) {
         free(b.p);
-        set_why(why, whylen, "%s: read error", path);
+        hn_mta_why(why, whylen, "%s: read error", path);
         return HN_MTA_IO;
     }
     enum hn_mta_status st = hn_mta_desc_parse(out, b.p ? b.p : "", b.n, path, why, whylen);

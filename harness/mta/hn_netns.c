@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "hn_netns.h"
+#include "hn_mta_util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -36,18 +37,6 @@ struct hn_netns {
     int created;      /* `ip netns add` succeeded */
     int reg;          /* slot in the signal cleanup registry, -1 none */
 };
-
-static void set_why(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_why(char *why, size_t whylen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!why || !whylen)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(why, whylen, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- signal cleanup registry: the one process-wide state of this library ---- */
 
@@ -125,13 +114,6 @@ void hn_netns_install_signal_cleanup(void)
 
 /* ---- running programs ---- */
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* Runs argv with stdin text and output appended to outlog; see hn_netns_run. */
 static enum hn_mta_status run_argv(char *const argv[], const char *stdin_text, unsigned timeout_ms,
                                    const char *outlog, int *exit_status, char *why, size_t whylen)
@@ -139,12 +121,12 @@ static enum hn_mta_status run_argv(char *const argv[], const char *stdin_text, u
     int in[2] = {-1, -1};
     int out = open(outlog ? outlog : "/dev/null", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (out < 0) {
-        set_why(why, whylen, "%s: %s", outlog, strerror(errno));
+        hn_mta_why(why, whylen, "%s: %s", outlog, strerror(errno));
         return HN_MTA_IO;
     }
     if (pipe2(in, O_CLOEXEC) < 0) {
         close(out);
-        set_why(why, whylen, "pipe: %s", strerror(errno));
+        hn_mta_why(why, whylen, "pipe: %s", strerror(errno));
         return HN_MTA_IO;
     }
     pid_t pid = fork();
@@ -152,7 +134,7 @@ static enum hn_mta_status run_argv(char *const argv[], const char *stdin_text, u
         close(out);
         close(in[0]);
         close(in[1]);
-        set_why(why, whylen, "fork: %s", strerror(errno));
+        hn_mta_why(why, whylen, "fork: %s", strerror(errno));
         return HN_MTA_SPAWN;
     }
     if (pid == 0) {
@@ -181,22 +163,22 @@ static enum hn_mta_status run_argv(char *const argv[], const char *stdin_text, u
         }
     }
     close(in[1]);
-    uint64_t deadline = now_ms() + timeout_ms;
+    uint64_t deadline = hn_mta_now_ms() + timeout_ms;
     int status = 0;
     for (;;) {
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid)
             break;
         if (r < 0 && errno != EINTR) {
-            set_why(why, whylen, "waitpid: %s", strerror(errno));
+            hn_mta_why(why, whylen, "waitpid: %s", strerror(errno));
             return HN_MTA_SPAWN;
         }
-        if (now_ms() >= deadline) {
+        if (hn_mta_now_ms() >= deadline) {
             kill(-pid, SIGKILL);
             kill(pid, SIGKILL);
             while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
-            set_why(why, whylen, "still running after %u ms, killed", timeout_ms);
+            hn_mta_why(why, whylen, "still running after %u ms, killed", timeout_ms);
             return HN_MTA_TIMEOUT;
         }
         struct timespec ts = {0, 5 * 1000 * 1000};
@@ -246,7 +228,7 @@ static enum hn_mta_status ip_cmd(struct hn_netns *ns, char *why, size_t whylen, 
     char log[] = "/tmp/mxttl-ip-XXXXXX";
     int fd = mkstemp(log);
     if (fd < 0) {
-        set_why(why, whylen, "mkstemp: %s", strerror(errno));
+        hn_mta_why(why, whylen, "mkstemp: %s", strerror(errno));
         return HN_MTA_IO;
     }
     close(fd);
@@ -268,7 +250,7 @@ static enum hn_mta_status ip_cmd(struct hn_netns *ns, char *why, size_t whylen, 
             strncat(line, argv[i], sizeof line - strlen(line) - 2);
             strcat(line, " ");
         }
-        set_why(why, whylen, "%sfailed (exit %d): %s", line, es, out);
+        hn_mta_why(why, whylen, "%sfailed (exit %d): %s", line, es, out);
         st = HN_MTA_SPAWN;
     }
     unlink(log);
@@ -280,13 +262,13 @@ enum hn_mta_status hn_netns_new(struct hn_netns **out, const char *resolver, cha
 {
     *out = NULL;
     if (geteuid() != 0) {
-        set_why(why, whylen, "smtp targets need root: the harness creates a network namespace "
+        hn_mta_why(why, whylen, "smtp targets need root: the harness creates a network namespace "
                              "(ip netns add) for the MTA; run as root or skip smtp targets");
         return HN_MTA_PERM;
     }
     struct hn_netns *ns = calloc(1, sizeof *ns);
     if (!ns) {
-        set_why(why, whylen, "out of memory");
+        hn_mta_why(why, whylen, "out of memory");
         return HN_MTA_NOMEM;
     }
     ns->fd = -1;
@@ -294,7 +276,7 @@ enum hn_mta_status hn_netns_new(struct hn_netns **out, const char *resolver, cha
     const char *ip = find_ip();
     if (!ip) {
         free(ns);
-        set_why(why, whylen, "the ip program (iproute2) is not installed");
+        hn_mta_why(why, whylen, "the ip program (iproute2) is not installed");
         return HN_MTA_SPAWN;
     }
     snprintf(ns->ip, sizeof ns->ip, "%s", ip);
@@ -322,7 +304,7 @@ enum hn_mta_status hn_netns_new(struct hn_netns **out, const char *resolver, cha
     ns->fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat sb;
     if (ns->fd < 0 || fstat(ns->fd, &sb) < 0) {
-        set_why(why, whylen, "%s: %s", path, strerror(errno));
+        hn_mta_why(why, whylen, "%s: %s", path, strerror(errno));
         st = HN_MTA_IO;
         goto fail;
     }
@@ -330,21 +312,21 @@ enum hn_mta_status hn_netns_new(struct hn_netns **out, const char *resolver, cha
     ns->ino = sb.st_ino;
     if ((mkdir("/etc/netns", 0755) < 0 && errno != EEXIST) ||
         (mkdir(ns->etc, 0755) < 0 && errno != EEXIST)) {
-        set_why(why, whylen, "%s: %s", ns->etc, strerror(errno));
+        hn_mta_why(why, whylen, "%s: %s", ns->etc, strerror(errno));
         st = HN_MTA_IO;
         goto fail;
     }
     snprintf(path, sizeof path, "%s/resolv.conf", ns->etc);
     FILE *f = fopen(path, "w");
     if (!f) {
-        set_why(why, whylen, "%s: %s", path, strerror(errno));
+        hn_mta_why(why, whylen, "%s: %s", path, strerror(errno));
         st = HN_MTA_IO;
         goto fail;
     }
     fprintf(f, "# written by mxttl for namespace %s\nnameserver %s\n"
                "options timeout:1 attempts:1\n", ns->name, resolver);
     if (fclose(f)) {
-        set_why(why, whylen, "%s: write error", path);
+        hn_mta_why(why, whylen, "%s: write error", path);
         st = HN_MTA_IO;
         goto fail;
     }
@@ -421,8 +403,8 @@ void hn_netns_free(struct hn_netns *ns)
         size_t n = ns_pids(ns, pids, 512);
         for (size_t i = 0; i < n; i++)
             kill(pids[i], SIGTERM);
-        uint64_t deadline = now_ms() + 2000;
-        while (n && now_ms() < deadline) {
+        uint64_t deadline = hn_mta_now_ms() + 2000;
+        while (n && hn_mta_now_ms() < deadline) {
             struct timespec ts = {0, 20 * 1000 * 1000};
             nanosleep(&ts, NULL);
             n = ns_pids(ns, pids, 512);
@@ -472,11 +454,11 @@ int hn_netns_socket(struct hn_netns *ns, int domain, int type, char *why, size_t
     pthread_t th;
     int e = pthread_create(&th, NULL, sock_thread, &r);
     if (e) {
-        set_why(why, whylen, "pthread_create: %s", strerror(e));
+        hn_mta_why(why, whylen, "pthread_create: %s", strerror(e));
         return -1;
     }
     pthread_join(th, NULL);
     if (r.fd < 0)
-        set_why(why, whylen, "socket in namespace %s: %s", ns->name, strerror(r.err));
+        hn_mta_why(why, whylen, "socket in namespace %s: %s", ns->name, strerror(r.err));
     return r.fd;
 }

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "hn_relay.h"
+#include "hn_mta_util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,34 +39,13 @@ struct tcp_pair {
 
 struct hn_relay {
     int ufd, tfd;
-    int wake[2];
-    pthread_t th;
-    int started;
+    struct hn_mta_thread thr;
     struct sockaddr_storage up;
     socklen_t uplen;
     struct udp_q udp[RELAY_UDP];
     struct tcp_pair tcp[RELAY_TCP];
     atomic_uint_fast64_t count;
 };
-
-static void set_why(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_why(char *why, size_t whylen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!why || !whylen)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(why, whylen, fmt, ap);
-    va_end(ap);
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static int upstream_socket(struct hn_relay *r, int type)
 {
@@ -88,7 +68,7 @@ static void udp_query(struct hn_relay *r)
     if (n <= 0)
         return;
     struct udp_q *q = NULL;
-    uint64_t now = now_ms();
+    uint64_t now = hn_mta_now_ms();
     for (int i = 0; i < RELAY_UDP && !q; i++)
         if (r->udp[i].fd < 0)
             q = &r->udp[i];
@@ -176,7 +156,7 @@ static void *relay_thread(void *arg)
         struct pollfd pfd[3 + RELAY_UDP + 2 * RELAY_TCP];
         int kind[3 + RELAY_UDP + 2 * RELAY_TCP], idx[3 + RELAY_UDP + 2 * RELAY_TCP];
         nfds_t n = 0;
-        uint64_t now = now_ms();
+        uint64_t now = hn_mta_now_ms();
 #define ADD(fd_, k_, i_)                                  \
     do {                                                  \
         pfd[n] = (struct pollfd){(fd_), POLLIN, 0};       \
@@ -184,7 +164,7 @@ static void *relay_thread(void *arg)
         idx[n] = (i_);                                    \
         n++;                                              \
     } while (0)
-        ADD(r->wake[0], K_WAKE, 0);
+        ADD(r->thr.wake[0], K_WAKE, 0);
         ADD(r->ufd, K_UDP, 0);
         ADD(r->tfd, K_TCP, 0);
         for (int i = 0; i < RELAY_UDP; i++)
@@ -241,12 +221,12 @@ enum hn_mta_status hn_relay_new(struct hn_relay **out, int udp_fd, int tcp_fd,
     if (!r) {
         close(udp_fd);
         close(tcp_fd);
-        set_why(why, whylen, "out of memory");
+        hn_mta_why(why, whylen, "out of memory");
         return HN_MTA_NOMEM;
     }
     r->ufd = udp_fd;
     r->tfd = tcp_fd;
-    r->wake[0] = r->wake[1] = -1;
+    hn_mta_thread_init(&r->thr);
     for (int i = 0; i < RELAY_UDP; i++)
         r->udp[i].fd = -1;
     for (int i = 0; i < RELAY_TCP; i++)
@@ -262,22 +242,14 @@ enum hn_mta_status hn_relay_new(struct hn_relay **out, int udp_fd, int tcp_fd,
         s6->sin6_port = htons(upstream_port);
         r->uplen = sizeof *s6;
     } else {
-        set_why(why, whylen, "fixture address \"%s\" is not an IP literal", upstream_addr);
+        hn_mta_why(why, whylen, "fixture address \"%s\" is not an IP literal", upstream_addr);
         hn_relay_free(r);
         return HN_MTA_IO;
     }
-    if (pipe2(r->wake, O_CLOEXEC) < 0) {
-        set_why(why, whylen, "pipe: %s", strerror(errno));
+    if (hn_mta_thread_start(&r->thr, relay_thread, r, why, whylen)) {
         hn_relay_free(r);
         return HN_MTA_IO;
     }
-    int e = pthread_create(&r->th, NULL, relay_thread, r);
-    if (e) {
-        set_why(why, whylen, "pthread_create: %s", strerror(e));
-        hn_relay_free(r);
-        return HN_MTA_IO;
-    }
-    r->started = 1;
     *out = r;
     return HN_MTA_OK;
 }
@@ -286,11 +258,7 @@ void hn_relay_free(struct hn_relay *r)
 {
     if (!r)
         return;
-    if (r->started) {
-        ssize_t w = write(r->wake[1], "x", 1);
-        (void)w;
-        pthread_join(r->th, NULL);
-    }
+    hn_mta_thread_stop(&r->thr);
     for (int i = 0; i < RELAY_UDP; i++)
         if (r->udp[i].fd >= 0)
             close(r->udp[i].fd);
@@ -300,10 +268,6 @@ void hn_relay_free(struct hn_relay *r)
         close(r->ufd);
     if (r->tfd >= 0)
         close(r->tfd);
-    if (r->wake[0] >= 0)
-        close(r->wake[0]);
-    if (r->wake[1] >= 0)
-        close(r->wake[1]);
     free(r);
 }
 

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "hn_sink.h"
+#include "hn_mta_util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -37,33 +38,12 @@ struct conn {
 
 struct hn_sink {
     int lfd;
-    int wake[2];
-    pthread_t th;
-    int started;
+    struct hn_mta_thread thr;
     pthread_mutex_t lock;
     struct hn_sink_msg *msgs;
     size_t n, cap;
     struct conn conns[SINK_CONNS];
 };
-
-static void set_why(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_why(char *why, size_t whylen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!why || !whylen)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(why, whylen, fmt, ap);
-    va_end(ap);
-}
-
-static uint64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 static void say(struct conn *c, const char *s)
 {
@@ -88,7 +68,7 @@ static void conn_close(struct conn *c)
 
 static void record(struct hn_sink *s, struct conn *c)
 {
-    uint64_t t = now_us();
+    uint64_t t = hn_mta_now_us();
     pthread_mutex_lock(&s->lock);
     for (size_t i = 0; i < c->nrcpt; i++) {
         if (s->n == s->cap) {
@@ -207,7 +187,7 @@ static void *sink_thread(void *arg)
         struct pollfd pfd[SINK_CONNS + 2];
         int map[SINK_CONNS + 2];
         nfds_t n = 0;
-        pfd[n] = (struct pollfd){s->wake[0], POLLIN, 0};
+        pfd[n] = (struct pollfd){s->thr.wake[0], POLLIN, 0};
         map[n++] = -2;
         pfd[n] = (struct pollfd){s->lfd, POLLIN, 0};
         map[n++] = -1;
@@ -260,26 +240,18 @@ enum hn_mta_status hn_sink_new(struct hn_sink **out, int listen_fd, char *why, s
     struct hn_sink *s = calloc(1, sizeof *s);
     if (!s) {
         close(listen_fd);
-        set_why(why, whylen, "out of memory");
+        hn_mta_why(why, whylen, "out of memory");
         return HN_MTA_NOMEM;
     }
     s->lfd = listen_fd;
-    s->wake[0] = s->wake[1] = -1;
+    hn_mta_thread_init(&s->thr);
     pthread_mutex_init(&s->lock, NULL);
     for (int i = 0; i < SINK_CONNS; i++)
         s->conns[i].fd = -1;
-    if (pipe2(s->wake, O_CLOEXEC) < 0) {
-        set_why(why, whylen, "pipe: %s", strerror(errno));
+    if (hn_mta_thread_start(&s->thr, sink_thread, s, why, whylen)) {
         hn_sink_free(s);
         return HN_MTA_IO;
     }
-    int e = pthread_create(&s->th, NULL, sink_thread, s);
-    if (e) {
-        set_why(why, whylen, "pthread_create: %s", strerror(e));
-        hn_sink_free(s);
-        return HN_MTA_IO;
-    }
-    s->started = 1;
     *out = s;
     return HN_MTA_OK;
 }
@@ -288,20 +260,12 @@ void hn_sink_free(struct hn_sink *s)
 {
     if (!s)
         return;
-    if (s->started) {
-        ssize_t w = write(s->wake[1], "x", 1);
-        (void)w;
-        pthread_join(s->th, NULL);
-    }
+    hn_mta_thread_stop(&s->thr);
     for (int i = 0; i < SINK_CONNS; i++)
         if (s->conns[i].fd >= 0)
             close(s->conns[i].fd);
     if (s->lfd >= 0)
         close(s->lfd);
-    if (s->wake[0] >= 0)
-        close(s->wake[0]);
-    if (s->wake[1] >= 0)
-        close(s->wake[1]);
     pthread_mutex_destroy(&s->lock);
     free(s->msgs);
     free(s);

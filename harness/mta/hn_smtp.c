@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "hn_smtp.h"
+#include "hn_mta_util.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -49,25 +50,6 @@ struct smtp_impl {
     struct hn_mta_vars vars;
     unsigned seq;
 };
-
-static void set_why(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_why(char *why, size_t whylen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!why || !whylen)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(why, whylen, fmt, ap);
-    va_end(ap);
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static void sleep_ms(unsigned ms)
 {
@@ -123,7 +105,7 @@ static void why_with_logs(struct smtp_impl *im, char *why, size_t whylen, const 
     char cmd[600], mlog[900];
     tail_file(im->cmdlog, 2, cmd, sizeof cmd);
     tail_file(im->logpath, 3, mlog, sizeof mlog);
-    set_why(why, whylen, "%s%s%s%s%s", reason, cmd[0] ? "; output: " : "", cmd,
+    hn_mta_why(why, whylen, "%s%s%s%s%s", reason, cmd[0] ? "; output: " : "", cmd,
             mlog[0] ? "; MTA log: " : "", mlog);
 }
 
@@ -133,7 +115,7 @@ static int run_cmds(struct smtp_impl *im, enum hn_mta_cmd kind, const char *stdi
     for (size_t i = 0; i < hn_mta_desc_cmd_count(im->desc, kind); i++) {
         char *cmd = NULL, w[256];
         if (hn_mta_expand(hn_mta_desc_cmd(im->desc, kind, i), &im->vars, 0, &cmd, w, sizeof w)) {
-            set_why(why, whylen, "%s: %s", hn_mta_cmd_str(kind), w);
+            hn_mta_why(why, whylen, "%s: %s", hn_mta_cmd_str(kind), w);
             return -1;
         }
         int es = 0;
@@ -180,19 +162,19 @@ static int write_files(struct smtp_impl *im, char *why, size_t whylen)
             snprintf(path, sizeof path, "%s/%s", im->workdir, f->path + 5);
         char *text = NULL;
         if (hn_mta_expand(f->text, &im->vars, 0, &text, w, sizeof w)) {
-            set_why(why, whylen, "%s:%d: %s", hn_mta_desc_path(im->desc), f->line, w);
+            hn_mta_why(why, whylen, "%s:%d: %s", hn_mta_desc_path(im->desc), f->line, w);
             return -1;
         }
         FILE *fp = NULL;
         if (mkdirs(path) < 0 || !(fp = fopen(path, "w"))) {
-            set_why(why, whylen, "%s: %s", path, strerror(errno));
+            hn_mta_why(why, whylen, "%s: %s", path, strerror(errno));
             free(text);
             return -1;
         }
         fputs(text, fp);
         free(text);
         if (fclose(fp)) {
-            set_why(why, whylen, "%s: write error", path);
+            hn_mta_why(why, whylen, "%s: write error", path);
             return -1;
         }
         /* Dated a minute back: `postfix start` sleeps up to 2 s while main.cf is younger than
@@ -221,7 +203,7 @@ static int ns_listen(struct smtp_impl *im, int type, const char *addr, uint16_t 
     inet_pton(AF_INET, addr, &sa.sin_addr);
     if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
         (type == SOCK_STREAM && listen(fd, 64) < 0)) {
-        set_why(why, whylen, "bind %s:%u in namespace: %s", addr, port, strerror(errno));
+        hn_mta_why(why, whylen, "bind %s:%u in namespace: %s", addr, port, strerror(errno));
         close(fd);
         return -1;
     }
@@ -277,16 +259,16 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
     caps->route_visible = 1;
     caps->route_addr_only = 1;
     if (env->virtual_time) {
-        set_why(why, whylen, "%s: an MTA runs on the wall clock only (no virtual time)", t->name);
+        hn_mta_why(why, whylen, "%s: an MTA runs on the wall clock only (no virtual time)", t->name);
         return -1;
     }
     if (env->forward_host && !hn_mta_desc_forward(im->desc)) {
-        set_why(why, whylen, "%s: the description has no forward host support (forward yes)",
+        hn_mta_why(why, whylen, "%s: the description has no forward host support (forward yes)",
                 t->name);
         return -1;
     }
     if (geteuid() != 0) {
-        set_why(why, whylen, "%s needs root: the harness runs the MTA in a network namespace "
+        hn_mta_why(why, whylen, "%s needs root: the harness runs the MTA in a network namespace "
                              "of its own (ip netns add)", t->name);
         return -1;
     }
@@ -295,7 +277,7 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
     snprintf(im->keepdir, sizeof im->keepdir, "%s", env->workdir ? env->workdir : "");
     snprintf(im->workdir, sizeof im->workdir, "/tmp/mxttl-mta-XXXXXX");
     if (!mkdtemp(im->workdir)) {
-        set_why(why, whylen, "mkdtemp: %s", strerror(errno));
+        hn_mta_why(why, whylen, "mkdtemp: %s", strerror(errno));
         im->workdir[0] = '\0';
         goto fail;
     }
@@ -303,11 +285,11 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
     chmod(im->workdir, 0755);
     snprintf(im->cmdlog, sizeof im->cmdlog, "%s/commands.log", im->workdir);
     if (run_cmds(im, HN_MTA_CMD_CHECK, NULL, SMTP_CMD_TIMEOUT_MS, w, sizeof w)) {
-        set_why(why, whylen, "%s: not installed or not usable: %s", t->name, w);
+        hn_mta_why(why, whylen, "%s: not installed or not usable: %s", t->name, w);
         goto fail;
     }
     if (hn_netns_new(&im->ns, "127.0.0.1", w, sizeof w)) {
-        set_why(why, whylen, "%s: %s", t->name, w);
+        hn_mta_why(why, whylen, "%s: %s", t->name, w);
         goto fail;
     }
     unsigned fport = hn_mta_desc_fixture_port(im->desc);
@@ -316,16 +298,16 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
     if (ufd < 0 || tfd < 0) {
         if (ufd >= 0)
             close(ufd);
-        set_why(why, whylen, "%s: DNS relay: %s", t->name, w);
+        hn_mta_why(why, whylen, "%s: DNS relay: %s", t->name, w);
         goto fail;
     }
     if (hn_relay_new(&im->relay, ufd, tfd, env->dns_addr, env->dns_port, w, sizeof w)) {
-        set_why(why, whylen, "%s: DNS relay: %s", t->name, w);
+        hn_mta_why(why, whylen, "%s: DNS relay: %s", t->name, w);
         goto fail;
     }
     int sfd = ns_listen(im, SOCK_STREAM, "0.0.0.0", 25, w, sizeof w);
     if (sfd < 0 || hn_sink_new(&im->sink, sfd, w, sizeof w)) {
-        set_why(why, whylen, "%s: SMTP sink: %s", t->name, w);
+        hn_mta_why(why, whylen, "%s: SMTP sink: %s", t->name, w);
         goto fail;
     }
     snprintf(im->smarthost, sizeof im->smarthost, "%s", env->forward_host ? env->forward_host : "");
@@ -336,7 +318,7 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
         .fixture_port = im->fixture_port, .smarthost = env->forward_host ? im->smarthost : NULL,
         .sink_port = "25", .nsaddr = HN_NETNS_ADDR, .recipient = NULL};
     if (hn_mta_expand(hn_mta_desc_log(im->desc), &im->vars, 0, &im->logpath, w, sizeof w)) {
-        set_why(why, whylen, "%s: log: %s", t->name, w);
+        hn_mta_why(why, whylen, "%s: log: %s", t->name, w);
         goto fail;
     }
     for (size_t i = 0; i < hn_mta_desc_copy_etc_count(im->desc); i++) {
@@ -350,7 +332,7 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
         }
     }
     if (write_files(im, w, sizeof w)) {
-        set_why(why, whylen, "%s: %s", t->name, w);
+        hn_mta_why(why, whylen, "%s: %s", t->name, w);
         goto fail;
     }
     unsigned start_ms = hn_mta_desc_start_timeout(im->desc) * 1000u;
@@ -358,16 +340,16 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
         run_cmds(im, HN_MTA_CMD_START, NULL, start_ms, why, whylen))
         goto fail;
     /* Readiness: every ready command must succeed once, polled until the start bound. */
-    uint64_t deadline = now_ms() + start_ms;
+    uint64_t deadline = hn_mta_now_ms() + start_ms;
     for (size_t i = 0; i < hn_mta_desc_cmd_count(im->desc, HN_MTA_CMD_READY); i++) {
         char *cmd = NULL;
         if (hn_mta_expand(hn_mta_desc_cmd(im->desc, HN_MTA_CMD_READY, i), &im->vars, 0, &cmd, w,
                           sizeof w)) {
-            set_why(why, whylen, "ready: %s", w);
+            hn_mta_why(why, whylen, "ready: %s", w);
             goto fail;
         }
         int es = 1;
-        while (now_ms() < deadline) {
+        while (hn_mta_now_ms() < deadline) {
             if (!hn_netns_run(im->ns, cmd, NULL, 5000, im->cmdlog, &es, w, sizeof w) && !es)
                 break;
             sleep_ms(50);
@@ -470,7 +452,7 @@ static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans,
     struct smtp_impl *im = t->impl;
     memset(ans, 0, sizeof *ans);
     if (!im->is_open) {
-        set_why(why, whylen, "%s: not open", t->name);
+        hn_mta_why(why, whylen, "%s: not open", t->name);
         return -1;
     }
     char msg[1024];
@@ -483,7 +465,7 @@ static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans,
     v.domain = strchr(rcpt, '@') + 1;
     char *cmd = NULL, w[256];
     if (hn_mta_expand(hn_mta_desc_cmd(im->desc, HN_MTA_CMD_INJECT, 0), &v, 0, &cmd, w, sizeof w)) {
-        set_why(why, whylen, "inject: %s", w);
+        hn_mta_why(why, whylen, "inject: %s", w);
         return -1;
     }
     int es = 0;
@@ -497,7 +479,7 @@ static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans,
         why_with_logs(im, why, whylen, reason);
         return -1;
     }
-    uint64_t deadline = now_ms() + hn_mta_desc_deliver_timeout(im->desc) * 1000u;
+    uint64_t deadline = hn_mta_now_ms() + hn_mta_desc_deliver_timeout(im->desc) * 1000u;
     unsigned polls = 0;
     for (;;) {
         struct hn_sink_msg m;
@@ -524,7 +506,7 @@ static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans,
             run_cmds(im, HN_MTA_CMD_FLUSH, NULL, SMTP_CMD_TIMEOUT_MS, w2, sizeof w2);
             return 0;
         }
-        if (now_ms() >= deadline)
+        if (hn_mta_now_ms() >= deadline)
             break;
         sleep_ms(10);
     }
@@ -544,7 +526,7 @@ static int smtp_lookup(struct st_target *t, const char *domain, uint64_t t_ms,
     struct smtp_impl *im = t->impl;
     (void)t_ms; /* wall clock: the caller schedules */
     if (!domain_ok(domain)) {
-        set_why(why, whylen, "%s: domain \"%s\" is not a plain host name", t->name, domain);
+        hn_mta_why(why, whylen, "%s: domain \"%s\" is not a plain host name", t->name, domain);
         return -1;
     }
     char rcpt[320];
@@ -558,7 +540,7 @@ static int smtp_forward(struct st_target *t, uint64_t t_ms, struct st_answer *an
     struct smtp_impl *im = t->impl;
     (void)t_ms;
     if (!im->vars.smarthost) {
-        set_why(why, whylen, "%s: opened without a forward host", t->name);
+        hn_mta_why(why, whylen, "%s: opened without a forward host", t->name);
         return -1;
     }
     char rcpt[320];
@@ -596,7 +578,7 @@ int hn_smtp_target_new(struct st_target **out, const char *file, char *why, size
     if (!t || !im) {
         free(t);
         free(im);
-        set_why(why, whylen, "out of memory");
+        hn_mta_why(why, whylen, "out of memory");
         return -1;
     }
     t->ops = &smtp_ops;
@@ -608,7 +590,7 @@ int hn_smtp_target_new(struct st_target **out, const char *file, char *why, size
     size_t len = strlen(file) + 6;
     if (!(t->name = malloc(len))) {
         smtp_free(t);
-        set_why(why, whylen, "out of memory");
+        hn_mta_why(why, whylen, "out of memory");
         return -1;
     }
     snprintf(t->name, len, "smtp:%s", file);
@@ -621,7 +603,7 @@ int hn_smtp_resolve(const char *arg, const char *targets_dir, char *buf, size_t 
 {
     if (!strncmp(arg, "smtp:", 5)) {
         if (!arg[5]) {
-            set_why(why, whylen, "smtp: needs a description file (smtp:FILE)");
+            hn_mta_why(why, whylen, "smtp: needs a description file (smtp:FILE)");
             return -1;
         }
         snprintf(buf, buflen, "%s", arg + 5);
@@ -629,12 +611,12 @@ int hn_smtp_resolve(const char *arg, const char *targets_dir, char *buf, size_t 
     }
     for (const char *p = arg; *p; p++)
         if (!isalnum((unsigned char)*p) && !strchr("+-_", *p)) {
-            set_why(why, whylen, "\"%s\" is not an MTA shortcut", arg);
+            hn_mta_why(why, whylen, "\"%s\" is not an MTA shortcut", arg);
             return -1;
         }
     snprintf(buf, buflen, "%s/%s.mta", targets_dir, arg);
     if (access(buf, R_OK) != 0) {
-        set_why(why, whylen, "no MTA shortcut \"%s\" (%s: %s)", arg, buf, strerror(errno));
+        hn_mta_why(why, whylen, "no MTA shortcut \"%s\" (%s: %s)", arg, buf, strerror(errno));
         return -1;
     }
     return 0;

@@ -116,10 +116,29 @@ static void expect_route(const struct st_answer *a, const char *domain, const ch
                  a->route_text, a->why, addr);
 }
 
+/* Group teardown: runs also when an assertion ended the test early, so that a failing test
+ * leaves no MTA and no namespace behind. */
+static struct play the_play;
+
+static int teardown(void **state)
+{
+    (void)state;
+    struct play *p = &the_play;
+    if (p->t) {
+        p->t->ops->close(p->t);
+        p->t->ops->free(p->t);
+    }
+    fx_server_free(p->srv);
+    fx_scenario_free(p->sc);
+    memset(p, 0, sizeof *p);
+    return 0;
+}
+
 static void test_mta(void **state)
 {
     (void)state;
-    struct play p = {0};
+    struct play *pp = &the_play;
+#define p (*pp)
     char why[1024];
     assert_int_equal(fx_scenario_parse(&p.sc, scenario, strlen(scenario), "mta-target.scn", why,
                                        sizeof why), FX_OK);
@@ -174,9 +193,7 @@ static void test_mta(void **state)
     p.t->ops->close(p.t);
     if (leftovers())
         fail_msg("got %d namespace leftovers after close, want 0", leftovers());
-    p.t->ops->free(p.t);
-    fx_server_free(p.srv);
-    fx_scenario_free(p.sc);
+#undef p
 }
 
 /* Writes a description into a temporary file; returns its path (static buffer). */
@@ -191,6 +208,18 @@ static const char *write_desc(const char *text)
     return path;
 }
 
+static struct st_target *robust_t;
+static int robust_teardown(void **state)
+{
+    (void)state;
+    if (robust_t) {
+        robust_t->ops->close(robust_t);
+        robust_t->ops->free(robust_t);
+        robust_t = NULL;
+    }
+    return 0;
+}
+
 static void test_start_fails(void **state)
 {
     (void)state;
@@ -201,6 +230,7 @@ static void test_start_fails(void **state)
     char why[1024] = "";
     struct st_target *t;
     assert_int_equal(hn_smtp_target_new(&t, path, why, sizeof why), 0);
+    robust_t = t;
     struct st_env env = {.dns_addr = "127.0.0.1", .dns_port = 9, .scenario = "x"};
     struct st_caps caps;
     assert_int_equal(t->ops->open(t, &env, &caps, why, sizeof why), -1);
@@ -208,8 +238,6 @@ static void test_start_fails(void **state)
         fail_msg("got why \"%s\", want the command, its output, exit status and log", why);
     if (leftovers())
         fail_msg("got %d namespace leftovers after a failed open, want 0", leftovers());
-    t->ops->close(t);
-    t->ops->free(t);
     unlink(path);
 }
 
@@ -223,6 +251,7 @@ static void test_never_delivers(void **state)
     char why[1024] = "";
     struct st_target *t;
     assert_int_equal(hn_smtp_target_new(&t, path, why, sizeof why), 0);
+    robust_t = t;
     struct st_env env = {.dns_addr = "127.0.0.1", .dns_port = 9, .scenario = "x"};
     struct st_caps caps;
     if (t->ops->open(t, &env, &caps, why, sizeof why))
@@ -242,7 +271,6 @@ static void test_never_delivers(void **state)
     t->ops->close(t);
     if (leftovers())
         fail_msg("got %d namespace leftovers after close, want 0", leftovers());
-    t->ops->free(t);
     unlink(path);
 }
 
@@ -258,8 +286,9 @@ int main(int argc, char **argv)
     }
     hn_netns_install_signal_cleanup();
     if (!strcmp(argv[1], "--robustness")) {
-        const struct CMUnitTest tests[] = {cmocka_unit_test(test_start_fails),
-                                           cmocka_unit_test(test_never_delivers)};
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test_teardown(test_start_fails, robust_teardown),
+            cmocka_unit_test_teardown(test_never_delivers, robust_teardown)};
         return cmocka_run_group_tests_name("hn_smtp_robustness", tests, NULL, NULL);
     }
     desc_file = argv[1];
@@ -281,6 +310,6 @@ int main(int argc, char **argv)
         printf("SKIP: %s: the MTA is not installed (its check command failed)\n", desc_file);
         return 77;
     }
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_mta)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test_teardown(test_mta, teardown)};
     return cmocka_run_group_tests_name("hn_smtp", tests, NULL, NULL);
 }
