@@ -90,10 +90,17 @@ static int take_queries(struct st_play *p, struct fx_server *srv, uint64_t mark,
 void st_play_run(struct st_play *p, const struct fx_scenario *sc, struct st_target *t,
                  int virtual_time, const char *dnsmasq, const volatile sig_atomic_t *stop)
 {
+    st_play_run_on(p, sc, t, NULL, virtual_time, dnsmasq, stop);
+}
+
+void st_play_run_on(struct st_play *p, const struct fx_scenario *sc, struct st_target *t,
+                    struct fx_server *shared, int virtual_time, const char *dnsmasq,
+                    const volatile sig_atomic_t *stop)
+{
     uint64_t wall0 = now_us();
     p->sc = sc;
     p->virtual_time = virtual_time;
-    struct fx_server *srv = NULL;
+    struct fx_server *srv = shared;
     int opened = 0;
     char why[1024] = "";
     char workdir[] = "/tmp/mxttl-play-XXXXXX";
@@ -111,14 +118,27 @@ void st_play_run(struct st_play *p, const struct fx_scenario *sc, struct st_targ
     }
     have_workdir = 1;
 
-    struct fx_server_config fcfg;
-    fx_server_config_init(&fcfg);
-    fcfg.dnsmasq = dnsmasq;
-    enum fx_status fs = fx_server_new(&srv, &fcfg, sc, why, sizeof why);
-    if (fs != FX_OK) {
-        p->error = 1;
-        snprintf(p->why, sizeof p->why, "fixture did not start (%s): %s", fx_status_str(fs), why);
-        goto done;
+    enum fx_status fs;
+    if (shared) {
+        /* a fixture a previous play used: back to step 0 (virtual time only) */
+        fs = virtual_time ? fx_server_set_time(srv, 0, why, sizeof why) : FX_INVAL;
+        if (fs != FX_OK) {
+            p->error = 1;
+            snprintf(p->why, sizeof p->why, "fixture back to step 0 (%s): %s",
+                     fx_status_str(fs), virtual_time ? why : "real time cannot share");
+            goto done;
+        }
+    } else {
+        struct fx_server_config fcfg;
+        fx_server_config_init(&fcfg);
+        fcfg.dnsmasq = dnsmasq;
+        fs = fx_server_new(&srv, &fcfg, sc, why, sizeof why);
+        if (fs != FX_OK) {
+            p->error = 1;
+            snprintf(p->why, sizeof p->why, "fixture did not start (%s): %s",
+                     fx_status_str(fs), why);
+            goto done;
+        }
     }
 
     /* Real time starts once the target is open: starting an MTA can take seconds, and the
@@ -241,7 +261,8 @@ void st_play_run(struct st_play *p, const struct fx_scenario *sc, struct st_targ
 done:
     if (opened)
         t->ops->close(t);
-    fx_server_free(srv);
+    if (!shared)
+        fx_server_free(srv);
     if (have_workdir)
         nftw(wd, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     p->seconds = (double)(now_us() - wall0) / 1e6;

@@ -46,6 +46,11 @@ struct st_play {
  * with st_play_clear. */
 void st_play_run(struct st_play *p, const struct fx_scenario *sc, struct st_target *t,
                  int virtual_time, const char *dnsmasq, const volatile sig_atomic_t *stop);
+/* The same on a fixture already started for sc (virtual time only; it is set back to step 0
+ * first and left running). shared is borrowed. */
+void st_play_run_on(struct st_play *p, const struct fx_scenario *sc, struct st_target *t,
+                    struct fx_server *shared, int virtual_time, const char *dnsmasq,
+                    const volatile sig_atomic_t *stop);
 void st_play_clear(struct st_play *p);
 
 #endif

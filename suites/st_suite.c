@@ -155,16 +155,27 @@ struct job {
     int ran;
 };
 
+/* Consecutive jobs of one scenario that share a fixture (n > 1), or a single job. */
+struct unit {
+    size_t first, n;
+    double weight;
+};
+
 struct pool {
     const struct st_suite_config *cfg;
     const struct st_library *lib;
     const struct st_suite_target *targets;
     struct job *jobs;          /* in scenario, target order (analyses point into it) */
-    size_t *order;             /* indices into jobs, heaviest first */
-    size_t njobs, next, done;
+    struct unit *units;        /* what a worker takes at a time */
+    size_t *order;             /* indices into units, heaviest first */
+    size_t njobs, nunits, next, done;
     double weight_left, started_s;
     pthread_mutex_t mu;
 };
+
+/* Scenarios lighter than this (in play_weight units, about 0.4 ms each) share a fixture
+ * between targets in virtual time. */
+#define SHARE_WEIGHT_MAX 1000.0
 
 static double mono_s(void)
 {
@@ -173,6 +184,50 @@ static double mono_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Plays job j (on the shared fixture if not NULL), analyses it, and reports progress. */
+static void run_job(struct pool *pl, struct job *j, struct fx_server *shared)
+{
+    const struct st_suite_target *st = &pl->targets[j->target];
+    struct st_target *t = NULL;
+    char why[512] = "";
+    j->play.sc = pl->lib->sc[j->scenario];
+    j->play.target = j->target;
+    j->play.virtual_time = pl->cfg->virtual_time;
+    if (st->make(st->ctx, &t, why, sizeof why) != 0 || !t) {
+        j->play.error = 1;
+        snprintf(j->play.why, sizeof j->play.why, "target %s could not be created: %s",
+                 st->name, why);
+    } else {
+        st_play_run_on(&j->play, pl->lib->sc[j->scenario], t, shared, pl->cfg->virtual_time,
+                       pl->cfg->dnsmasq, pl->cfg->stop);
+    }
+    if (t)
+        t->ops->free(t);
+    /* analyse now, in parallel with other plays; judging needs every play anyway */
+    if (!j->play.stopped)
+        j->an = st_analysis_new(&j->play);
+    pthread_mutex_lock(&pl->mu);
+    j->ran = 1;
+    pl->done++;
+    pl->weight_left -= j->weight;
+    if (pl->cfg->progress) {
+        double left;
+        unsigned jobs = pl->cfg->jobs ? pl->cfg->jobs : 1;
+        if (pl->cfg->virtual_time) {
+            double el = mono_s() - pl->started_s;
+            left = pl->done ? el / (double)pl->done * (double)(pl->njobs - pl->done) /
+                                  (double)jobs
+                            : 0;
+        } else {
+            left = pl->weight_left / 1000.0 / (double)jobs;
+        }
+        pl->cfg->progress(pl->cfg->progress_ctx, pl->done, pl->njobs, left);
+    }
+    pthread_mutex_unlock(&pl->mu);
+}
+
+/* Takes units (heaviest first) until none is left or the run is stopped. A unit of several
+ * jobs plays one scenario for each target in turn on one fixture. */
 static void *worker(void *arg)
 {
     struct pool *pl = arg;
@@ -180,49 +235,43 @@ static void *worker(void *arg)
         pthread_mutex_lock(&pl->mu);
         int stop = pl->cfg->stop && *pl->cfg->stop;
         size_t i = pl->next;
-        if (!stop && i < pl->njobs)
+        if (!stop && i < pl->nunits)
             pl->next++;
         pthread_mutex_unlock(&pl->mu);
-        if (stop || i >= pl->njobs)
+        if (stop || i >= pl->nunits)
             return NULL;
-        struct job *j = &pl->jobs[pl->order[i]];
-        const struct st_suite_target *st = &pl->targets[j->target];
-        struct st_target *t = NULL;
-        char why[512] = "";
-        j->play.sc = pl->lib->sc[j->scenario];
-        j->play.target = j->target;
-        j->play.virtual_time = pl->cfg->virtual_time;
-        if (st->make(st->ctx, &t, why, sizeof why) != 0 || !t) {
-            j->play.error = 1;
-            snprintf(j->play.why, sizeof j->play.why, "target %s could not be created: %s",
-                     st->name, why);
-        } else {
-            st_play_run(&j->play, pl->lib->sc[j->scenario], t, pl->cfg->virtual_time,
-                        pl->cfg->dnsmasq, pl->cfg->stop);
-        }
-        if (t)
-            t->ops->free(t);
-        /* analyse now, in parallel with other plays; judging needs every play anyway */
-        if (!j->play.stopped)
-            j->an = st_analysis_new(&j->play);
-        pthread_mutex_lock(&pl->mu);
-        j->ran = 1;
-        pl->done++;
-        pl->weight_left -= j->weight;
-        if (pl->cfg->progress) {
-            double left;
-            unsigned jobs = pl->cfg->jobs ? pl->cfg->jobs : 1;
-            if (pl->cfg->virtual_time) {
-                double el = mono_s() - pl->started_s;
-                left = pl->done ? el / (double)pl->done * (double)(pl->njobs - pl->done) /
-                                      (double)jobs
-                                : 0;
-            } else {
-                left = pl->weight_left / 1000.0 / (double)jobs;
+        const struct unit *u = &pl->units[pl->order[i]];
+        struct fx_server *srv = NULL;
+        if (u->n > 1) {
+            struct fx_server_config fcfg;
+            fx_server_config_init(&fcfg);
+            fcfg.dnsmasq = pl->cfg->dnsmasq;
+            char why[512] = "";
+            enum fx_status fs =
+                fx_server_new(&srv, &fcfg, pl->lib->sc[pl->jobs[u->first].scenario], why,
+                              sizeof why);
+            if (fs != FX_OK) {
+                for (size_t k = 0; k < u->n; k++) {
+                    struct job *j = &pl->jobs[u->first + k];
+                    j->play.sc = pl->lib->sc[j->scenario];
+                    j->play.error = 1;
+                    snprintf(j->play.why, sizeof j->play.why, "fixture did not start (%s): %s",
+                             fx_status_str(fs), why);
+                    j->an = st_analysis_new(&j->play);
+                    pthread_mutex_lock(&pl->mu);
+                    j->ran = 1;
+                    pl->done++;
+                    pthread_mutex_unlock(&pl->mu);
+                }
+                continue;
             }
-            pl->cfg->progress(pl->cfg->progress_ctx, pl->done, pl->njobs, left);
         }
-        pthread_mutex_unlock(&pl->mu);
+        for (size_t k = 0; k < u->n; k++) {
+            if (pl->cfg->stop && *pl->cfg->stop)
+                break;
+            run_job(pl, &pl->jobs[u->first + k], srv);
+        }
+        fx_server_free(srv);
     }
 }
 
@@ -248,11 +297,11 @@ static double play_weight(const struct fx_scenario *sc, int virtual_time)
  * (a few dozen jobs). */
 static void sort_order(struct pool *pl)
 {
-    for (size_t i = 0; i < pl->njobs; i++)
+    for (size_t i = 0; i < pl->nunits; i++)
         pl->order[i] = i;
-    for (size_t i = 1; i < pl->njobs; i++) {
+    for (size_t i = 1; i < pl->nunits; i++) {
         size_t v = pl->order[i], k = i;
-        while (k > 0 && pl->jobs[pl->order[k - 1]].weight < pl->jobs[v].weight) {
+        while (k > 0 && pl->units[pl->order[k - 1]].weight < pl->units[v].weight) {
             pl->order[k] = pl->order[k - 1];
             k--;
         }
@@ -392,13 +441,31 @@ enum st_status st_suite_run(const struct st_suite_config *cfg, const struct st_l
             pl.njobs++;
         }
     }
+    /* Units: in virtual time a light single-step scenario plays every target on one fixture
+     * (no step switch to undo, and half the dnsmasq start-ups); anything else gets a fixture
+     * per play so that heavy plays run side by side. */
+    pl.units = calloc(pl.njobs ? pl.njobs : 1, sizeof *pl.units);
     pl.order = calloc(pl.njobs ? pl.njobs : 1, sizeof *pl.order);
-    if (!pl.order)
+    if (!pl.units || !pl.order)
         goto nomem;
+    for (size_t j = 0; j < pl.njobs;) {
+        const struct fx_scenario *sc = st_library_at(lib, pl.jobs[j].scenario);
+        int share = cfg->virtual_time && fx_scenario_step_count(sc) == 1 &&
+                    pl.jobs[j].weight < SHARE_WEIGHT_MAX;
+        struct unit *u = &pl.units[pl.nunits++];
+        u->first = j;
+        u->n = 0;
+        u->weight = 0;
+        do {
+            u->weight += pl.jobs[j].weight;
+            u->n++;
+            j++;
+        } while (share && j < pl.njobs && pl.jobs[j].scenario == pl.jobs[u->first].scenario);
+    }
     sort_order(&pl);
     unsigned nthreads = cfg->jobs ? cfg->jobs : 1;
-    if (nthreads > pl.njobs)
-        nthreads = pl.njobs ? (unsigned)pl.njobs : 1;
+    if (nthreads > pl.nunits)
+        nthreads = pl.nunits ? (unsigned)pl.nunits : 1;
     pthread_t *th = calloc(nthreads, sizeof *th);
     if (!th)
         goto nomem;
@@ -491,6 +558,7 @@ enum st_status st_suite_run(const struct st_suite_config *cfg, const struct st_l
     free(an);
     free(buf);
     free(pl.jobs);
+    free(pl.units);
     free(pl.order);
     pthread_mutex_destroy(&pl.mu);
     return incomplete && cfg->stop && *cfg->stop ? ST_STOPPED : ST_OK;
@@ -506,6 +574,7 @@ nomem:
         st_play_clear(&pl.jobs[j].play);
     }
     free(pl.jobs);
+    free(pl.units);
     free(pl.order);
     pthread_mutex_destroy(&pl.mu);
     snprintf(why, whylen, "out of memory");
