@@ -11,6 +11,10 @@
 
 static enum rc_mode mode_legacy = RC_MODE_LEGACY, mode_ttl = RC_MODE_TTL;
 
+/* "--inject-fault NAME" adds a deliberate fault to every cache and runs the clause tests only:
+ * CTest expects that run to fail (WILL_FAIL), proving the clause tests catch each fault. */
+static unsigned injected_faults;
+
 struct world {
     struct rc_resolver *r;
     struct rc_vclock *vc;
@@ -49,7 +53,7 @@ static struct world *world_new(enum rc_mode mode, const char *zone, unsigned fau
     struct rc_cache_config cfg;
     rc_cache_config_init(&cfg);
     cfg.mode = mode;
-    cfg.faults = faults;
+    cfg.faults = faults | injected_faults;
     cfg.want_aaaa = want_aaaa;
     cfg.forward_host = forward;
     if (capacity > 0)
@@ -750,8 +754,18 @@ static void test_flush_and_counters(void **state)
     {#f "_legacy", f, NULL, NULL, &mode_legacy}, {#f "_ttl", f, NULL, NULL, &mode_ttl}
 #define ONE(f, m) {#f, f, NULL, NULL, &(m)}
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--inject-fault") == 0) {
+        if (rc_fault_from_str(argv[2], &injected_faults) != 0) {
+            fprintf(stderr, "test_rc_cache: --inject-fault: unknown fault \"%s\"\n", argv[2]);
+            return 2;
+        }
+        cmocka_set_test_filter("test_???_*"); /* test_LEG_*, test_TTL_*, test_COM_* */
+    } else if (argc != 1) {
+        fprintf(stderr, "usage: test_rc_cache [--inject-fault NAME]\n");
+        return 2;
+    }
     const struct CMUnitTest tests[] = {
         BOTH(test_LEG_1_no_dns_while_cached),
         BOTH(test_LEG_2_keeps_first_route),
