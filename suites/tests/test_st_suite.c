@@ -107,6 +107,27 @@ static void legacy_model_is_legacy(void **state)
         fail_msg("class reason: got \"%s\", want it to name TTL-2 and TTL-5", tr->class_reason);
     assert_false(r->incomplete);
     assert_true(r->ntimelines >= 14);
+    /* the timeline of mx-ttl-expiry: 3 steps, 5 lookups, the first lookup's MX and A queries,
+     * and the TTL window [0, 2) of the route received */
+    const struct st_timeline *tl = NULL;
+    for (size_t i = 0; i < r->ntimelines; i++)
+        if (strcmp(r->timelines[i].scenario, "mx-ttl-expiry") == 0)
+            tl = &r->timelines[i];
+    assert_non_null(tl);
+    assert_string_equal(tl->target, "model:legacy");
+    assert_string_equal(tl->time_mode, "virtual");
+    size_t n[5] = {0};
+    int window = 0;
+    for (size_t i = 0; i < tl->nevents; i++) {
+        n[tl->events[i].kind]++;
+        if (tl->events[i].kind == ST_EV_TTL && tl->events[i].t == 0.0 &&
+            tl->events[i].t_end == 2.0)
+            window = 1;
+    }
+    if (n[ST_EV_STEP] != 3 || n[ST_EV_LOOKUP] != 5 || n[ST_EV_QUERY] != 2 || !window)
+        fail_msg("mx-ttl-expiry timeline: got %zu steps, %zu lookups, %zu queries, TTL window "
+                 "[0,2) %s; want 3, 5, 2, yes", n[ST_EV_STEP], n[ST_EV_LOOKUP], n[ST_EV_QUERY],
+                 window ? "yes" : "no");
     st_run_free(r);
 }
 
