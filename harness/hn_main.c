@@ -68,6 +68,10 @@ static void usage(FILE *f)
             "       mxttl diff OLD NEW\n"
             "       mxttl fixture serve [options of mxttl-fixture serve] SCENARIO|FILE.scn\n"
             "targets: model:legacy, model:ttl[+FAULT,...], driver:CMD, smtp:FILE\n"
+            "defaults: model:legacy and model:ttl, virtual time, --jobs 8, --report "
+            "mxttl-report\n"
+            "environment: MXTTL_SCENARIOS (scenario directory), MXTTL_DRIVER_TIMEOUT "
+            "(seconds per driver reply, default 10)\n"
             "exit: 0 conforms, 1 does not conform, 2 usage/input error, 3 infrastructure "
             "error\n");
 }
