@@ -1180,6 +1180,16 @@ static const char *rule_of(enum st_clause_sym sym)
     return "";
 }
 
+/* Whether name is an item of the ", "-separated list. */
+static int name_listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
+            return 1;
+    return 0;
+}
+
 static enum st_verdict worst(enum st_verdict a, enum st_verdict b)
 {
     static const int rank[ST_VERDICT_COUNT] = {
@@ -1209,8 +1219,11 @@ void st_judge_clause(const struct st_clause *cl, enum st_spec spec,
         pe = e;
         pe.judged = pe.bad = pe.unsure = 0;
         pe.na = pe.error = 0;
+        /* every scenario that decided it, once each */
         if (!cr->scenario)
             st_set_str(&cr->scenario, fx_scenario_name(a->sc));
+        else if (!name_listed(cr->scenario, fx_scenario_name(a->sc)))
+            st_set_fmt(&cr->scenario, "%s, %s", cr->scenario, fx_scenario_name(a->sc));
         if (a->p->error) {
             pe.error = 1;
             note(&pe, "%s: %s", fx_scenario_name(a->sc), a->p->why);
