@@ -4,6 +4,8 @@
  *   test_hn_smtp FILE requery|cached   -- a shipped MTA: routes, DNS traffic per message,
  *                                          no-route and temporary failure from its log
  *   test_hn_smtp --robustness          -- an MTA that does not start, one that never delivers
+ *   test_hn_smtp --rejects FILE OLD NEW WANT -- FILE with OLD replaced by NEW must not open,
+ *                                          and the reason must quote WANT (the MTA's complaint)
  *
  * "requery": the MTA asks DNS for every message (Postfix, Exim); "cached": something in front
  * of it keeps records past their TTL (postfix+cache). Every case also checks that nothing is
@@ -274,10 +276,69 @@ static void test_never_delivers(void **state)
     unlink(path);
 }
 
+/* --rejects: the shipped description with one whole line replaced must fail to open,
+ * with the MTA's own complaint in the reason, and leave nothing behind. */
+static const char *rej_old, *rej_new, *rej_want;
+
+static void test_rejects(void **state)
+{
+    (void)state;
+    FILE *f = fopen(desc_file, "r");
+    assert_non_null(f);
+    static char text[65536];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    /* A whole line (comments often quote the same setting). */
+    char *at = text;
+    size_t ol = strlen(rej_old);
+    while ((at = strstr(at, rej_old)) && !((at == text || at[-1] == '\n') && at[ol] == '\n'))
+        at += ol;
+    if (!at)
+        fail_msg("got no \"%s\" in %s, want the line to break", rej_old, desc_file);
+    static char broken[65536 + 256];
+    snprintf(broken, sizeof broken, "%.*s%s%s", (int)(at - text), text, rej_new,
+             at + strlen(rej_old));
+    const char *path = write_desc(broken);
+    char why[1024] = "";
+    struct st_target *t;
+    if (hn_smtp_target_new(&t, path, why, sizeof why))
+        fail_msg("%s", why);
+    robust_t = t;
+    struct st_env env = {.dns_addr = "127.0.0.1", .dns_port = 9, .scenario = "x"};
+    struct st_caps caps;
+    assert_int_equal(t->ops->open(t, &env, &caps, why, sizeof why), -1);
+    if (!strstr(why, rej_want))
+        fail_msg("got why \"%s\", want it to quote \"%s\"", why, rej_want);
+    if (leftovers())
+        fail_msg("got %d namespace leftovers after a rejected configuration, want 0", leftovers());
+    unlink(path);
+}
+
+/* 0 when the description's check commands succeed (the MTA is installed). */
+static int mta_installed(const char *file)
+{
+    struct hn_mta_desc *d;
+    char why[512];
+    if (hn_mta_desc_load(&d, file, why, sizeof why)) {
+        fprintf(stderr, "%s\n", why);
+        return -1;
+    }
+    int es = 0;
+    for (size_t i = 0; i < hn_mta_desc_cmd_count(d, HN_MTA_CMD_CHECK); i++)
+        if (hn_netns_run(NULL, hn_mta_desc_cmd(d, HN_MTA_CMD_CHECK, i), NULL, 20000, NULL, &es,
+                         why, sizeof why) || es)
+            es = es ? es : 1;
+    hn_mta_desc_free(d);
+    return es ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 2 || (strcmp(argv[1], "--robustness") && argc < 3)) {
-        fprintf(stderr, "usage: %s FILE requery|cached | --robustness\n", argv[0]);
+    if (argc < 2 || (strcmp(argv[1], "--robustness") && argc < 3) ||
+        (!strcmp(argv[1], "--rejects") && argc < 6)) {
+        fprintf(stderr, "usage: %s FILE requery|cached | --robustness | "
+                        "--rejects FILE OLD NEW WANT\n", argv[0]);
         return 2;
     }
     if (geteuid() != 0) {
@@ -291,24 +352,24 @@ int main(int argc, char **argv)
             cmocka_unit_test_teardown(test_never_delivers, robust_teardown)};
         return cmocka_run_group_tests_name("hn_smtp_robustness", tests, NULL, NULL);
     }
-    desc_file = argv[1];
-    cached = !strcmp(argv[2], "cached");
+    int rejects = !strcmp(argv[1], "--rejects");
+    desc_file = argv[rejects ? 2 : 1];
+    cached = !rejects && !strcmp(argv[2], "cached");
     /* Skip when the MTA is not installed: its own check command decides. */
-    struct hn_mta_desc *d;
-    char why[512];
-    if (hn_mta_desc_load(&d, desc_file, why, sizeof why)) {
-        fprintf(stderr, "%s\n", why);
+    int inst = mta_installed(desc_file);
+    if (inst < 0)
         return 2;
-    }
-    int es = 0;
-    for (size_t i = 0; i < hn_mta_desc_cmd_count(d, HN_MTA_CMD_CHECK); i++)
-        if (hn_netns_run(NULL, hn_mta_desc_cmd(d, HN_MTA_CMD_CHECK, i), NULL, 20000, NULL, &es,
-                         why, sizeof why) || es)
-            es = es ? es : 1;
-    hn_mta_desc_free(d);
-    if (es) {
+    if (inst) {
         printf("SKIP: %s: the MTA is not installed (its check command failed)\n", desc_file);
         return 77;
+    }
+    if (rejects) {
+        rej_old = argv[3];
+        rej_new = argv[4];
+        rej_want = argv[5];
+        const struct CMUnitTest tests[] = {cmocka_unit_test_teardown(test_rejects,
+                                                                     robust_teardown)};
+        return cmocka_run_group_tests_name("hn_smtp_rejects", tests, NULL, NULL);
     }
     const struct CMUnitTest tests[] = {cmocka_unit_test_teardown(test_mta, teardown)};
     return cmocka_run_group_tests_name("hn_smtp", tests, NULL, NULL);
