@@ -14,7 +14,10 @@
 
 /* Creates an smtp target from a description file (parsed now: errors "FILE:LINE: problem").
  * 0, or -1 with *why. The target's name is "smtp:FILE". Caller frees with t->ops->free(t).
- * open() needs root; without it open() fails with a message saying so. */
+ * open() needs root; without it open() fails with a message saying so. Asked for virtual
+ * time, open() starts nothing and returns 0 with caps saying real time only (the caller judges
+ * N/A). Each open() builds a private instance (namespace, MTA, sink, relay), so targets made
+ * by separate hn_smtp_target_new calls may be played concurrently from different threads. */
 int hn_smtp_target_new(struct st_target **out, const char *file, char *why, size_t whylen);
 
 /* Maps a target argument to a description file: "smtp:FILE" -> FILE; a shortcut NAME
