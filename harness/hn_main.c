@@ -45,11 +45,12 @@ enum { EXIT_CONFORMS = 0, EXIT_NONCONFORM = 1, EXIT_USAGE = 2, EXIT_INFRA = 3 };
 static volatile sig_atomic_t stop_flag;
 static struct sigaction old_int, old_term;
 
-/* First signal: stop the run gracefully (partial report). Second: the fixture's own cleanup
- * handler (stops every dnsmasq, re-raises). */
+/* First signal: stop the run gracefully (partial report). Second: kill every driver, then
+ * the fixture's own cleanup handler (stops every dnsmasq, re-raises). */
 static void on_signal(int sig)
 {
     if (stop_flag) {
+        hn_driver_kill_all();
         sigaction(sig, sig == SIGINT ? &old_int : &old_term, NULL);
         raise(sig);
         return;

@@ -37,6 +37,43 @@ struct driver {
     char errpath[600];         /* driver's stderr, if kept */
 };
 
+/* Drivers running now, for hn_driver_kill_all from a signal handler: the one piece of global
+ * state here (like the fixture's signal cleanup registry). Slots are claimed and released
+ * with atomics; 0 is free. */
+#define HN_DRIVER_SLOTS 256
+static pid_t live[HN_DRIVER_SLOTS];
+
+static void live_add(pid_t pid)
+{
+    for (size_t i = 0; i < HN_DRIVER_SLOTS; i++) {
+        pid_t zero = 0;
+        if (__atomic_compare_exchange_n(&live[i], &zero, pid, 0, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST))
+            return;
+    }
+}
+
+static void live_remove(pid_t pid)
+{
+    for (size_t i = 0; i < HN_DRIVER_SLOTS; i++) {
+        pid_t want = pid;
+        if (__atomic_compare_exchange_n(&live[i], &want, 0, 0, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST))
+            return;
+    }
+}
+
+void hn_driver_kill_all(void)
+{
+    for (size_t i = 0; i < HN_DRIVER_SLOTS; i++) {
+        pid_t pid = __atomic_load_n(&live[i], __ATOMIC_SEQ_CST);
+        if (pid > 0) {
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+        }
+    }
+}
+
 static uint64_t now_ms(void)
 {
     struct timespec ts;
@@ -76,6 +113,7 @@ static int reap(struct driver *d, unsigned wait_ms)
     }
     /* anything the driver left in its process group */
     kill(-d->pid, SIGKILL);
+    live_remove(d->pid);
     d->pid = -1;
     return status;
 }
@@ -107,8 +145,22 @@ static int spawn(struct driver *d, const char *workdir, char *why, size_t whylen
         snprintf(why, whylen, "socketpair: %s", strerror(errno));
         return -1;
     }
-    char shcmd[1100];
-    snprintf(shcmd, sizeof shcmd, "exec %s", d->cmd);
+    /* CMD is split at blanks and run without a shell: no globbing, quoting or variables that
+     * could turn a target name into something else (a script can do those). */
+    char words[1100];
+    char *argv[64];
+    size_t argc = 0;
+    snprintf(words, sizeof words, "%s", d->cmd);
+    char *save = NULL;
+    for (char *w = strtok_r(words, " \t", &save); w && argc < 63; w = strtok_r(NULL, " \t", &save))
+        argv[argc++] = w;
+    argv[argc] = NULL;
+    if (argc == 0) {
+        snprintf(why, whylen, "driver: empty command");
+        close(sv[0]);
+        close(sv[1]);
+        return -1;
+    }
     d->errpath[0] = '\0';
     if (workdir)
         snprintf(d->errpath, sizeof d->errpath, "%s/driver.stderr", workdir);
@@ -127,10 +179,11 @@ static int spawn(struct driver *d, const char *workdir, char *why, size_t whylen
             _exit(127);
         if (e >= 0)
             dup2(e, 2);
-        execl("/bin/sh", "sh", "-c", shcmd, (char *)NULL);
+        execvp(argv[0], argv);
         _exit(127);
     }
     setpgid(pid, pid);
+    live_add(pid);
     close(sv[1]);
     d->fd = sv[0];
     d->pid = pid;
@@ -219,10 +272,15 @@ static int read_line(struct driver *d, char *line, size_t linelen, char *why, si
                 }
             }
             if (w == d->pid) {
+                kill(-d->pid, SIGKILL);   /* whatever it left in its process group */
+                live_remove(d->pid);
                 d->pid = -1;
-                snprintf(why, whylen, "driver closed its output before line %lu (%s %d)",
+                snprintf(why, whylen, "driver closed its output before line %lu (%s %d%s)",
                          d->lines_in + 1, WIFEXITED(status) ? "exit status" : "signal",
-                         WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+                         WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+                         WIFEXITED(status) && WEXITSTATUS(status) == 127
+                             ? ": command not found or not executable"
+                             : "");
             } else {
                 snprintf(why, whylen, "driver closed its output before line %lu",
                          d->lines_in + 1);
