@@ -64,6 +64,20 @@ static int reg_add(const char *name)
     return slot;
 }
 
+/* Whether a namespace name is one of this process's live ones. */
+static int reg_has(const char *name)
+{
+    int found = 0;
+    char needle[80];
+    snprintf(needle, sizeof needle, "ip netns del %.60s ", name);
+    pthread_mutex_lock(&reg_lock);
+    for (int i = 0; i < REG_SLOTS && !found; i++)
+        if (reg_used[i] && strstr(reg_cmd[i], needle))
+            found = 1;
+    pthread_mutex_unlock(&reg_lock);
+    return found;
+}
+
 static void reg_del(int slot)
 {
     if (slot < 0)
@@ -257,6 +271,67 @@ static enum hn_mta_status ip_cmd(struct hn_netns *ns, char *why, size_t whylen, 
     return st;
 }
 
+/* Removes one stale namespace by name: its processes (by PID), the name, its /etc/netns. */
+static void remove_stale(const char *ip, const char *name)
+{
+    struct hn_netns tmp;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.fd = -1;
+    tmp.reg = -1;
+    snprintf(tmp.ip, sizeof tmp.ip, "%.63s", ip);
+    snprintf(tmp.name, sizeof tmp.name, "%.63s", name);
+    snprintf(tmp.etc, sizeof tmp.etc, "/etc/netns/%.63s", name);
+    char path[128];
+    snprintf(path, sizeof path, "/run/netns/%.63s", name);
+    struct stat sb;
+    tmp.fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (tmp.fd >= 0 && fstat(tmp.fd, &sb) == 0) {
+        tmp.dev = sb.st_dev;
+        tmp.ino = sb.st_ino;
+    } else if (tmp.fd >= 0) {
+        close(tmp.fd);
+        tmp.fd = -1;
+    }
+    tmp.created = 1;
+    /* hn_netns_free frees its argument: hand it a heap copy. */
+    struct hn_netns *ns = malloc(sizeof *ns);
+    if (ns) {
+        *ns = tmp;
+        hn_netns_free(ns);
+    } else if (tmp.fd >= 0) {
+        close(tmp.fd);
+    }
+}
+
+void hn_netns_reap_stale(void)
+{
+    const char *ip = find_ip();
+    DIR *d = opendir("/run/netns");
+    if (!ip || !d) {
+        if (d)
+            closedir(d);
+        return;
+    }
+    char names[64][64];
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && n < 64) {
+        long pid;
+        unsigned k;
+        char extra;
+        if (sscanf(de->d_name, "mxttl-%ld-%u%c", &pid, &k, &extra) != 2 || pid <= 0)
+            continue;
+        /* Stale: its creator is gone, or it has our PID (reused) but is not one of ours. */
+        int stale = pid == (long)getpid() ? !reg_has(de->d_name)
+                                          : (kill((pid_t)pid, 0) < 0 && errno == ESRCH);
+        if (stale)
+            snprintf(names[n++], sizeof names[0], "%.63s", de->d_name);
+    }
+    closedir(d);
+    for (size_t i = 0; i < n; i++)
+        remove_stale(ip, names[i]);
+}
+
 enum hn_mta_status hn_netns_new(struct hn_netns **out, const char *resolver, char *why,
                                 size_t whylen)
 {
@@ -280,6 +355,7 @@ enum hn_mta_status hn_netns_new(struct hn_netns **out, const char *resolver, cha
         return HN_MTA_SPAWN;
     }
     snprintf(ns->ip, sizeof ns->ip, "%s", ip);
+    hn_netns_reap_stale();
     snprintf(ns->name, sizeof ns->name, "mxttl-%ld-%u", (long)getpid(),
              atomic_fetch_add(&ns_counter, 1));
     snprintf(ns->etc, sizeof ns->etc, "/etc/netns/%s", ns->name);

@@ -47,6 +47,11 @@ enum hn_mta_status hn_netns_run(struct hn_netns *ns, const char *cmd, const char
                                 unsigned timeout_ms, const char *outlog, int *exit_status,
                                 char *why, size_t whylen);
 
+/* Removes namespaces left behind by a killed mxttl (names mxttl-PID-N whose process is gone,
+ * or with this process's PID but not its own): their processes, the namespace, /etc/netns/NAME.
+ * hn_netns_new calls it first; a PID reused by a later run would otherwise collide. */
+void hn_netns_reap_stale(void);
+
 /* Number of processes inside the namespace now (from `ip netns pids`), -1 on error. */
 int hn_netns_pid_count(struct hn_netns *ns);
 

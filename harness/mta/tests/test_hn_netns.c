@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -113,6 +114,46 @@ static void test_run_timeout(void **state)
     assert_non_null(strstr(why, "killed"));
 }
 
+/* A namespace left by a killed run (its creator's PID is gone) is removed, with what runs in
+ * it, by the next run. */
+static void test_reap_stale(void **state)
+{
+    (void)state;
+    pid_t dead = fork();
+    if (dead == 0)
+        _exit(0);
+    assert_true(dead > 0);
+    waitpid(dead, NULL, 0);
+    char name[64], cmd[512], out[] = "/tmp/mxttl-test-stale-XXXXXX";
+    snprintf(name, sizeof name, "mxttl-%ld-7", (long)dead);
+    int fd = mkstemp(out);
+    assert_true(fd >= 0);
+    close(fd);
+    snprintf(cmd, sizeof cmd,
+             "ip netns add %s && mkdir -p /etc/netns/%s && "
+             "(ip netns exec %s sleep 300 >/dev/null 2>&1 & echo $! > %s)",
+             name, name, name, out);
+    assert_int_equal(system(cmd), 0);
+    usleep(200000);
+    char *text = slurp(out);
+    assert_non_null(text);
+    pid_t sleeper = (pid_t)atol(text);
+    assert_true(pid_alive(sleeper));
+    hn_netns_reap_stale();
+    char path[128];
+    struct stat sb;
+    snprintf(path, sizeof path, "/run/netns/%s", name);
+    if (stat(path, &sb) == 0)
+        fail_msg("got %s after reaping, want it deleted", path);
+    snprintf(path, sizeof path, "/etc/netns/%s", name);
+    if (stat(path, &sb) == 0)
+        fail_msg("got %s after reaping, want it removed", path);
+    waitpid(sleeper, NULL, WNOHANG); /* our grandchild's parent (ip) exec'd sleep: reap */
+    if (pid_alive(sleeper))
+        fail_msg("got process %ld alive after reaping, want it killed", (long)sleeper);
+    unlink(out);
+}
+
 int main(void)
 {
     if (geteuid() != 0) {
@@ -122,6 +163,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lifecycle),
         cmocka_unit_test(test_run_timeout),
+        cmocka_unit_test(test_reap_stale),
     };
     return cmocka_run_group_tests_name("hn_netns", tests, NULL, NULL);
 }
