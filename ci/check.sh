@@ -52,12 +52,13 @@ step_end() { # status detail
 
 # Runs a command with its output in a log; on failure shows the log's last lines.
 logged() { # logname cmd...
-    local log=$logdir/$1.log
+    local log=$logdir/$1.log rc=0
     shift
-    if "$@" >"$log" 2>&1; then return 0; fi
-    local rc=$?
-    echo "--- last lines of $log:"
-    tail -n 60 "$log"
+    "$@" >"$log" 2>&1 || rc=$?
+    if [ $rc != 0 ]; then
+        echo "--- '$*' failed ($rc); last lines of $log:"
+        tail -n 60 "$log"
+    fi
     return $rc
 }
 
@@ -118,6 +119,15 @@ own_sources() {
         grep -E "^$root/($(IFS='|'; echo "${own_dirs[*]}"))/" | grep -v "^$root/build/"
 }
 
+# What clang-tidy checks: the libraries, programs and fuzz targets. Left out: unit tests
+# (*/tests/, test_*.c) and harness/faults' fault_driver -- test code, where atoi on a fixed
+# string or `if (strcmp(...))` is fine and the analyzer's cost (half the run time) buys
+# little. cppcheck, which is fast, still reads the tests. bench/ is left out of both: its
+# programs exit right after their error paths (so "leaks" there are not bugs).
+tidy_sources() {
+    own_sources | grep -vE '/tests/|/test_[^/]*\.c$|/harness/faults/fault_driver\.c$'
+}
+
 step_static() {
     step_begin static
     local rc=0 detail="" files
@@ -129,13 +139,13 @@ step_static() {
         step_end 1 "no sources in build/default/compile_commands.json"
         return
     fi
-    # cppcheck: the compile database gives each file its defines and include paths; system
-    # headers are not analysed (missingIncludeSystem is information, not enabled).
+    # cppcheck: the compile database gives each file its defines and include paths (nothing is
+    # vendored); system headers are not analysed. bench/ is left out as for clang-tidy.
     local cpp_rc=0
     cppcheck --project=build/default/compile_commands.json -j2 --quiet \
         --enable=warning,style,performance,portability --error-exitcode=1 --inline-suppr \
         --suppressions-list=ci/cppcheck-suppressions.txt --std=c11 \
-        --file-filter="$root/*" -i"$root/build" \
+        -i"$root/build" -i"$root/bench" -ibuild -ibench \
         --template='{file}:{line}: {severity} ({id}): {message}' \
         >"$logdir/cppcheck.log" 2>&1 || cpp_rc=$?
     local cpp_n
@@ -145,19 +155,40 @@ step_static() {
         echo "--- cppcheck findings:"
         cat "$logdir/cppcheck.log"
     fi
-    # clang-tidy: checks from .clang-tidy, every finding an error.
-    local tidy_rc=0
-    printf '%s\n' "${files[@]}" | xargs -P 2 -n 4 clang-tidy -p build/default --quiet \
-        --warnings-as-errors='*' >"$logdir/clang-tidy.log" 2>&1 || tidy_rc=$?
-    local tidy_n
-    tidy_n=$(grep -cE '^/.*:[0-9]+:[0-9]+: (warning|error):' "$logdir/clang-tidy.log")
-    if [ $tidy_rc != 0 ] || [ "$tidy_n" != 0 ]; then
+    # clang-tidy: checks from .clang-tidy, every finding an error. One file per process:
+    # clang-tidy 14 given several files reports false valist.Uninitialized findings in every
+    # vsnprintf wrapper after the first file.
+    local tfiles=()
+    mapfile -t tfiles < <(tidy_sources)
+    printf '%s\n' "${tfiles[@]}" | xargs -P 2 -n 1 clang-tidy -p build/default --quiet \
+        >"$logdir/clang-tidy.log" 2>&1
+    # Findings as "PATH CHECK" (path relative to the tree); those listed with a reason in
+    # ci/clang-tidy-known.txt are counted apart: they wait for their owner's fix.
+    grep -oE '^/[^:]+:[0-9]+:[0-9]+: (warning|error): .*\[[a-zA-Z0-9.-]+' "$logdir/clang-tidy.log" |
+        sort -u >"$logdir/clang-tidy-findings.txt"
+    local tidy_n=0 tidy_known=0 line file check
+    while IFS= read -r line; do
+        file=${line%%:*}
+        file=${file#"$root/"}
+        check=${line##*[}
+        if grep -qE "^$file +$check( |$)" ci/clang-tidy-known.txt 2>/dev/null; then
+            tidy_known=$((tidy_known + 1))
+        else
+            tidy_n=$((tidy_n + 1))
+            [ $tidy_n = 1 ] && echo "--- clang-tidy findings (see $logdir/clang-tidy.log):"
+            echo "${line#"$root/"}]"
+        fi
+    done <"$logdir/clang-tidy-findings.txt"
+    if grep -qE '^Error while processing|error: unable to|Error reading configuration' \
+        "$logdir/clang-tidy.log"; then
         rc=1
-        echo "--- clang-tidy findings:"
-        grep -E '^/.*:[0-9]+:[0-9]+: (warning|error):' "$logdir/clang-tidy.log" | sort -u | head -n 100
-        [ "$tidy_n" != 0 ] || tail -n 40 "$logdir/clang-tidy.log"
+        echo "--- clang-tidy could not run on every file:"
+        grep -E '^Error while processing|error: unable to|Error reading configuration' \
+            "$logdir/clang-tidy.log" | head -n 10
     fi
-    detail="${#files[@]} files; cppcheck $cpp_n findings, clang-tidy $tidy_n findings"
+    [ "$tidy_n" = 0 ] || rc=1
+    detail="cppcheck ${#files[@]} files, $cpp_n findings; clang-tidy ${#tfiles[@]} files,"
+    detail+=" $tidy_n findings ($tidy_known known, ci/clang-tidy-known.txt)"
     step_end $rc "$detail"
 }
 

@@ -19,10 +19,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+typedef enum hn_report_status (*renderer_fn)(const struct st_run *, char **, size_t *);
+static const renderer_fn renderers[] = {hn_report_junit_render, hn_report_md_render,
+                                        hn_report_html_render};
+
 static void render_all(const struct st_run *run)
 {
-    enum hn_report_status (*const renderers[])(const struct st_run *, char **, size_t *) = {
-        hn_report_junit_render, hn_report_md_render, hn_report_html_render};
     for (size_t i = 0; i < sizeof renderers / sizeof renderers[0]; i++) {
         char *out = NULL;
         size_t len = 0;

@@ -201,9 +201,12 @@ static int inject(const char *mode, const char *request)
     if (strcmp(mode, "crash") == 0) {
         struct rlimit none = {0, 0};
         setrlimit(RLIMIT_CORE, &none);
+        sigset_t segv;
+        sigemptyset(&segv);
+        sigaddset(&segv, SIGSEGV);
+        sigprocmask(SIG_UNBLOCK, &segv, NULL); /* a blocked mask is inherited through exec */
         signal(SIGSEGV, SIG_DFL);
         raise(SIGSEGV);
-        _exit(139);
     }
     if (strcmp(mode, "hang") == 0)
         sleep_for_good();

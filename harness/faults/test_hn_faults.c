@@ -649,8 +649,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_scenario_100mb, setup, teardown),
     };
     /* `test_hn_faults CASE` runs one case (CASE without the test_ prefix). */
-    char filter[128];
     if (argc > 1) {
+        static char filter[128]; /* cmocka keeps the pointer */
         snprintf(filter, sizeof filter, "test_%s", argv[1]);
         cmocka_set_test_filter(filter);
     }
