@@ -210,6 +210,17 @@ static int ns_listen(struct smtp_impl *im, int type, const char *addr, uint16_t 
     return fd;
 }
 
+/* Domains go into shell commands and addresses: only host-name characters. */
+static int domain_ok(const char *d)
+{
+    if (!*d || strlen(d) > 253)
+        return 0;
+    for (; *d; d++)
+        if (!isalnum((unsigned char)*d) && *d != '-' && *d != '.' && *d != '_')
+            return 0;
+    return 1;
+}
+
 static void smtp_close(struct st_target *t)
 {
     struct smtp_impl *im = t->impl;
@@ -271,6 +282,11 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
     if (env->virtual_time) {
         /* Nothing to start: caps say real time only, so the caller judges N/A, not ERROR. */
         return 0;
+    }
+    if (env->forward_host && !domain_ok(env->forward_host)) {
+        hn_mta_why(why, whylen, "%s: forward host \"%.100s\" is not a plain host name", t->name,
+                   env->forward_host);
+        return -1;
     }
     if (env->forward_host && !hn_mta_desc_forward(im->desc)) {
         hn_mta_why(why, whylen, "%s: the description has no forward host support (forward yes)",
@@ -378,17 +394,6 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
 fail:
     smtp_close(t);
     return -1;
-}
-
-/* Domains go into shell commands and addresses: only host-name characters. */
-static int domain_ok(const char *d)
-{
-    if (!*d || strlen(d) > 253)
-        return 0;
-    for (; *d; d++)
-        if (!isalnum((unsigned char)*d) && *d != '-' && *d != '.' && *d != '_')
-            return 0;
-    return 1;
 }
 
 /* Same recipient, ignoring case and a trailing dot on the domain. */
