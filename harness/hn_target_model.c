@@ -14,7 +14,7 @@
 #include "rc_route.h"
 
 /* Long enough for a loaded machine, short enough that timeout scenarios stay quick. */
-#define HN_MODEL_TIMEOUT_MS 500
+#define HN_MODEL_TIMEOUT_MS 400
 
 struct model {
     int legacy;

@@ -85,7 +85,7 @@ static int configure(struct state *s, const struct hn_request *rq, char *why, si
 
 int main(int argc, char **argv)
 {
-    struct state s = {.mode = RC_MODE_TTL, .capacity = 1000, .timeout_ms = 500};
+    struct state s = {.mode = RC_MODE_TTL, .capacity = 1000, .timeout_ms = 400};
     for (int i = 1; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(argv[i], "--mode") == 0 && v) {
