@@ -794,7 +794,7 @@ static int addr_in_best(const char *route_norm, const char *addr)
     for (int i = 0; i < n && !found; i++) {
         if (xs[i].pref != xs[0].pref)   /* normalised: sorted by preference */
             break;
-        char list[ROUTE_MAX];
+        char list[ROUTE_MAX + 2]; /* the addresses with a comma on each side */
         snprintf(list, sizeof list, ",%s,", xs[i].addrs);
         char want[300];
         snprintf(want, sizeof want, ",%s,", addr);
