@@ -347,6 +347,24 @@ static enum rc_status build(struct mx *mx, size_t n, const char *domain, int imp
     return rc_route_new(out, domain, implicit, ttl, spec, k);
 }
 
+/* A route with one exchanger, the (normalised) host itself at preference 0, from its address
+ * records: the implicit MX (implicit = 1) and the forward host. Statuses as host_addrs. */
+static enum rc_status host_route(struct rc_resolver *r, const char *name, int want_aaaa,
+                                 int implicit, struct rc_route **out, char *why, size_t whylen)
+{
+    struct mx *self = calloc(1, sizeof(*self));
+    if (self == NULL)
+        return RC_NOMEM;
+    strcpy(self->name, name);
+    uint32_t ttl = UINT32_MAX;
+    enum rc_status st = host_addrs(r, name, want_aaaa, &self->addrs, &ttl, why, whylen);
+    if (st == RC_OK)
+        st = build(self, 1, name, implicit, ttl, out);
+    addrs_clear(&self->addrs);
+    free(self);
+    return st;
+}
+
 /* At most this many exchangers are used; more is not a real mail domain. */
 #define MAX_MX 64
 
@@ -369,18 +387,9 @@ enum rc_status rc_lookup_route(struct rc_resolver *r, const char *domain, int wa
     st = ask(r, name, QTYPE_MX, &rrs, &mx_ttl, why, whylen);
     if (st == RC_NOADDR) {
         /* NODATA for MX: the implicit MX, the domain itself as its only exchanger. */
-        struct mx *self = calloc(1, sizeof(*self));
-        if (self == NULL)
-            return RC_NOMEM;
-        strcpy(self->name, name);
-        uint32_t ttl = UINT32_MAX;
-        st = host_addrs(r, name, want_aaaa, &self->addrs, &ttl, why, whylen);
-        if (st == RC_OK)
-            st = build(self, 1, name, 1, ttl, out);
-        else if (st == RC_NXDOMAIN)
+        st = host_route(r, name, want_aaaa, 1, out, why, whylen);
+        if (st == RC_NXDOMAIN)
             st = RC_NOADDR; /* NODATA then NXDOMAIN: a server changing its mind; no route */
-        addrs_clear(&self->addrs);
-        free(self);
         if (st == RC_NOADDR)
             rc_why(why, whylen, "%s: no MX records and no address", name);
         return st;
@@ -448,15 +457,5 @@ enum rc_status rc_lookup_host(struct rc_resolver *r, const char *host, int want_
     enum rc_status st = rc_name_normalize(host, name, sizeof(name), why, whylen);
     if (st != RC_OK)
         return st;
-    struct mx *self = calloc(1, sizeof(*self));
-    if (self == NULL)
-        return RC_NOMEM;
-    strcpy(self->name, name);
-    uint32_t ttl = UINT32_MAX;
-    st = host_addrs(r, name, want_aaaa, &self->addrs, &ttl, why, whylen);
-    if (st == RC_OK)
-        st = build(self, 1, name, 0, ttl, out);
-    addrs_clear(&self->addrs);
-    free(self);
-    return st;
+    return host_route(r, name, want_aaaa, 0, out, why, whylen);
 }
