@@ -36,9 +36,8 @@ echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-se
 apt-get install -y -qq --no-install-recommends postfix unbound >/dev/null
 run $out/postfix --target postfix
 run $out/postfix+cache --target postfix+cache
-run $out/postfix+conncache --target postfix+conncache
 run $out/side-by-side/postfix-and-models --target postfix --target postfix+cache \
-    --target postfix+conncache --target model:legacy --target model:ttl
+    --target model:legacy --target model:ttl
 
 apt-get install -y -qq --no-install-recommends exim4-daemon-light >/dev/null
 run $out/exim --target exim
