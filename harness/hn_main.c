@@ -426,6 +426,7 @@ static int cmd_run(int argc, char **argv)
     }
 
     fx_server_install_signal_cleanup();
+    hn_target_smtp_install_signal_cleanup();
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;

@@ -49,4 +49,8 @@ void hn_driver_kill_all(void);
 int hn_driver_probe(const char *cmd, unsigned timeout_ms, struct st_caps *caps, char *why,
                     size_t whylen);
 
+/* Installs the smtp targets' SIGINT/SIGTERM cleanup (their network namespaces); a no-op when
+ * the MTA library is not built. Call after fx_server_install_signal_cleanup. */
+void hn_target_smtp_install_signal_cleanup(void);
+
 #endif

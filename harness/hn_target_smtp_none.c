@@ -9,6 +9,7 @@
 int hn_target_smtp_resolve(const char *arg, char *file, size_t filelen, char *why,
                            size_t whylen);
 int hn_target_smtp_new(struct st_target **out, const char *file, char *why, size_t whylen);
+void hn_target_smtp_install_signal_cleanup(void);
 
 int hn_target_smtp_resolve(const char *arg, char *file, size_t filelen, char *why, size_t whylen)
 {
@@ -24,4 +25,8 @@ int hn_target_smtp_new(struct st_target **out, const char *file, char *why, size
     *out = NULL;
     snprintf(why, whylen, "smtp:%s: smtp targets are not built in", file);
     return -1;
+}
+
+void hn_target_smtp_install_signal_cleanup(void)
+{
 }
