@@ -5,6 +5,10 @@
  *   switch  fx_server_set_time between two 2,000-domain steps (new backs ready, servers file
  *           renamed in, front reloaded and confirmed, old answers drained); target <= 20 ms
  *   qps     MX queries answered through front and back, 1 and 4 client threads, bounded
+ *   log     fx_server_queries reading the whole log at once
+ *   rounds  what a play does per lookup: fx_server_mark, one query, fx_server_queries (two
+ *           barriers, each polling the dump file), with the dump already large; CPU split
+ *           into user and system time (the query log was suspected of costing system time)
  * Usage: bench_fx_server [DOMAINS] [SWITCHES] [QUERIES]; figures go to stdout.
  */
 #include <arpa/inet.h>
@@ -15,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -202,6 +207,39 @@ int main(int argc, char **argv)
     st = fx_server_queries(s, 0, &q, &nq, why, sizeof why);
     printf("log     fx_server_queries over %zu logged queries: %.1f ms (%s)\n", nq,
            (now_us() - t) / 1000.0, fx_status_str(st));
+
+    size_t logged = nq;
+    int rounds = 3000;
+    uint64_t *r = calloc((size_t)rounds, sizeof *r);
+    struct rusage ru0, ru1;
+    getrusage(RUSAGE_SELF, &ru0);
+    uint64_t t_all = now_us();
+    for (int i = 0; i < rounds && r; i++) {
+        uint64_t t1 = now_us();
+        uint64_t mark = fx_server_mark(s);
+        struct qctx c1 = {fx_server_addr(s), fx_server_port(s), domains, 1, 0};
+        query_loop(&c1);
+        st = fx_server_queries(s, mark, &q, &nq, why, sizeof why);
+        r[i] = now_us() - t1;
+        if (st != FX_OK || nq != 1) {
+            fprintf(stderr, "bench: round %d: %s, %zu queries (want 1): %s\n", i,
+                    fx_status_str(st), nq, why);
+            return 1;
+        }
+    }
+    double wall = (now_us() - t_all) / 1e6;
+    getrusage(RUSAGE_SELF, &ru1);
+    if (r) {
+        double usr = (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) +
+                     (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6;
+        double sys = (double)(ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
+                     (double)(ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
+        qsort(r, (size_t)rounds, sizeof *r, cmp_u64);
+        printf("rounds  %d x (mark, 1 query, fx_server_queries) after %zu logged queries: "
+               "%.2f s, median %.0f us, p95 %.0f us; CPU user %.2f s, system %.2f s\n", rounds,
+               logged, wall, r[rounds / 2] / 1.0, r[rounds * 95 / 100] / 1.0, usr, sys);
+    }
+    free(r);
     fx_server_free(s);
     fx_scenario_free(sc);
     free(text);
