@@ -124,6 +124,7 @@ struct st_analysis {
     const struct fx_scenario *sc;
     struct key *keys;
     size_t nkeys;
+    size_t keys_cap;   /* allocated; grows by doubling (a capacity play has 1,000+ keys) */
     struct oinfo *oi;
     size_t nsteps;
     struct window *win;
@@ -288,10 +289,14 @@ static int get_key(struct st_analysis *a, const char *raw, int fwd)
     int k = find_key(a, name, fwd);
     if (k >= 0)
         return k;
-    struct key *nk = realloc(a->keys, (a->nkeys + 1) * sizeof *nk);
-    if (!nk)
-        return -1;
-    a->keys = nk;
+    if (a->nkeys == a->keys_cap) {
+        size_t cap = a->keys_cap ? 2 * a->keys_cap : 16;
+        struct key *nk = realloc(a->keys, cap * sizeof *nk);
+        if (!nk)
+            return -1;
+        a->keys = nk;
+        a->keys_cap = cap;
+    }
     struct key *key = &a->keys[a->nkeys];
     memset(key, 0, sizeof *key);
     snprintf(key->name, sizeof key->name, "%s", name);

@@ -53,10 +53,14 @@ static int sleep_until(uint64_t until_us, const volatile sig_atomic_t *stop)
 
 static struct st_obs *add_obs(struct st_play *p, enum st_obs_kind kind, const struct fx_action *a)
 {
-    struct st_obs *n = realloc(p->obs, (p->nobs + 1) * sizeof *n);
-    if (!n)
-        return NULL;
-    p->obs = n;
+    if (p->nobs == p->obs_cap) {
+        size_t cap = p->obs_cap ? 2 * p->obs_cap : 16;
+        struct st_obs *n = realloc(p->obs, cap * sizeof *n);
+        if (!n)
+            return NULL;
+        p->obs = n;
+        p->obs_cap = cap;
+    }
     struct st_obs *o = &p->obs[p->nobs++];
     memset(o, 0, sizeof *o);
     o->kind = kind;
@@ -277,4 +281,5 @@ void st_play_clear(struct st_play *p)
     free(p->obs);
     p->obs = NULL;
     p->nobs = 0;
+    p->obs_cap = 0;
 }

@@ -37,6 +37,7 @@ struct st_play {
     struct st_caps caps;           /* what open() reported */
     struct st_obs *obs;            /* the open, then each action played, in order */
     size_t nobs;
+    size_t obs_cap;                /* allocated; grows by doubling (ASan copies on realloc) */
     double seconds;                /* wall time of the play */
     uint64_t t0_us;                /* monotonic time of scenario time 0 (real time) */
 };
