@@ -983,6 +983,7 @@ static void j_no_root_address(const struct st_analysis *a, struct ev *e)
  * identical repeat of the first spelling. */
 static void j_case(const struct st_analysis *a, struct ev *e)
 {
+    size_t refused = 0, judged0 = e->judged;
     for (size_t k = 0; k < a->nkeys; k++) {
         const char *first = NULL;
         size_t baseline = 0;
@@ -1011,6 +1012,13 @@ static void j_case(const struct st_analysis *a, struct ev *e)
             if (o->kind != ST_OBS_LOOKUP || a->oi[i].key != (int)k ||
                 strcmp(o->act->domain, first) == 0)
                 continue;
+            if (o->ans.status == RC_INVAL) {
+                /* the target could not be asked this spelling (an MTA refusing "user@d.") */
+                refused++;
+                note(e, "%s t=%.3f s \"%s\": not judged, the target refused this spelling: %s",
+                     fx_scenario_name(a->sc), o->t, o->act->domain, o->ans.why);
+                continue;
+            }
             e->judged++;
             char ql[512];
             qlist(a, i, ql, sizeof ql);
@@ -1027,6 +1035,8 @@ static void j_case(const struct st_analysis *a, struct ev *e)
             }
         }
     }
+    if (refused && e->judged == judged0)
+        e->na = 1; /* every other spelling was refused: nothing could be asked */
 }
 
 /* COM-9: the queries each lookup caused, reported. */

@@ -487,6 +487,16 @@ static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans,
     enum hn_mta_status st = hn_netns_run(im->ns, cmd, msg, SMTP_CMD_TIMEOUT_MS, im->cmdlog, &es, w,
                                          sizeof w);
     free(cmd);
+    size_t dlen = strlen(v.domain);
+    if (!st && es && dlen > 0 && v.domain[dlen - 1] == '.') {
+        /* "user@domain." is not RFC 5321 syntax, so an MTA may refuse it at injection: the
+         * target cannot be asked about that spelling (RC_INVAL), which is not a breakage. */
+        ans->status = RC_INVAL;
+        char reason[400];
+        snprintf(reason, sizeof reason, "the MTA refused the recipient %s at injection", rcpt);
+        why_with_logs(im, ans->why, sizeof ans->why, reason);
+        return 0;
+    }
     if (st || es) {
         char reason[400];
         snprintf(reason, sizeof reason, "%s: injecting to %s failed: %s", t->name, rcpt,
