@@ -110,12 +110,13 @@ int hn_proto_parse_greeting(const char *line, struct st_caps *caps, char *why, s
             }
             caps->capacity = (size_t)v;
         } else if (strcmp(k, "mode") == 0) {
-            if (strcmp(val, "legacy") && strcmp(val, "ttl") && strcmp(val, "none")) {
+            if (strcmp(val, "legacy") != 0 && strcmp(val, "ttl") != 0 &&
+                strcmp(val, "none") != 0) {
                 snprintf(why, whylen, "greeting mode=%s: want legacy, ttl or none", val);
                 return -1;
             }
             snprintf(caps->mode_hint, sizeof caps->mode_hint, "%s",
-                     strcmp(val, "none") ? val : "");
+                     strcmp(val, "none") != 0 ? val : "");
         }
         /* other keys: ignored, for later versions */
     }
@@ -179,7 +180,7 @@ int hn_proto_parse_request(const char *line, struct hn_request *req, char *why, 
                 req->port = (uint16_t)v;
                 have_port = 1;
             } else if (strcmp(arg, "time") == 0) {
-                if (strcmp(val, "virtual") && strcmp(val, "real")) {
+                if (strcmp(val, "virtual") != 0 && strcmp(val, "real") != 0) {
                     snprintf(why, whylen, "CONFIG time=%s: want virtual or real", val);
                     return -1;
                 }
@@ -291,6 +292,69 @@ static int head(char *buf, unsigned long id, char **kw, char **rest, char *why, 
     return 0;
 }
 
+/* Checks one exchanger's host name (len octets at s): at most 253 octets (one trailing dot, the
+ * root, not counted), every label 1..63 octets. A name DNS cannot carry is a driver bug, so the
+ * reply is a protocol error instead of a route to judge. */
+static int name_check(const char *s, size_t len, char *why, size_t whylen)
+{
+    size_t n = len;
+    if (n > 1 && s[n - 1] == '.')
+        n--;
+    if (n == 0 || n > 253) {
+        snprintf(why, whylen, "ROUTE exchanger name of %zu octets: want 1..253", n);
+        return -1;
+    }
+    size_t lab = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && s[i] != '.') {
+            lab++;
+            continue;
+        }
+        if (lab == 0 || lab > 63) {
+            snprintf(why, whylen, "ROUTE exchanger name \"%.60s%s\" has a label of %zu octets: "
+                                  "want 1..63", s, len > 60 ? "..." : "", lab);
+            return -1;
+        }
+        lab = 0;
+    }
+    return 0;
+}
+
+/* Checks a ROUTE's exchanger list: "PREF NAME[ ADDR,...]" joined by "; ", every preference
+ * 0..65535 and every name as name_check() wants. Addresses are left to the judge. */
+static int route_check(const char *route, char *why, size_t whylen)
+{
+    const char *p = route;
+    for (;;) {
+        size_t dl = strspn(p, "0123456789");
+        char digits[8];
+        unsigned long long pref;
+        if (dl == 0 || dl >= sizeof digits || p[dl] != ' ') {
+            snprintf(why, whylen, "ROUTE route \"%.60s\" is not \"PREF NAME ADDR,...; ...\" "
+                                  "or an address", route);
+            return -1;
+        }
+        memcpy(digits, p, dl);
+        digits[dl] = '\0';
+        if (num(digits, 65535, &pref) != 0) {
+            snprintf(why, whylen, "ROUTE preference %s: want 0..65535", digits);
+            return -1;
+        }
+        const char *name = p + dl + 1;
+        size_t nl = strcspn(name, " ;");
+        if (name_check(name, nl, why, whylen) != 0)
+            return -1;
+        const char *semi = strchr(name + nl, ';');
+        if (!semi)
+            return 0;
+        if (semi[1] != ' ') {
+            snprintf(why, whylen, "ROUTE route \"%.60s\": want \"; \" between exchangers", route);
+            return -1;
+        }
+        p = semi + 2;
+    }
+}
+
 int hn_proto_parse_answer(const char *line, unsigned long id, struct st_answer *ans, char *why,
                           size_t whylen)
 {
@@ -321,14 +385,9 @@ int hn_proto_parse_answer(const char *line, unsigned long id, struct st_answer *
             snprintf(why, whylen, "ROUTE without a route or route too long");
             return -1;
         }
-        unsigned pref;
-        char name[256];
         int bare_addr = strspn(route, "0123456789abcdefABCDEF.:") == strlen(route);
-        if (!bare_addr && sscanf(route, "%u %255s", &pref, name) != 2) {
-            snprintf(why, whylen, "ROUTE route \"%.60s\" is not \"PREF NAME ADDR,...; ...\" "
-                                  "or an address", route);
+        if (!bare_addr && route_check(route, why, whylen) != 0)
             return -1;
-        }
         ans->status = RC_OK;
         ans->ttl = (uint32_t)ttl;
         snprintf(ans->route_text, sizeof ans->route_text, "%s", route);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "hn_proto.h"
@@ -136,6 +137,57 @@ static void answers(void **state)
     assert_int_equal(hn_proto_parse_ok("ERROR 1 no", 1, &cap, why, sizeof why), 1);
 }
 
+/* ROUTE exchanger names DNS cannot carry are protocol errors, not routes to judge. */
+static void route_names(void **state)
+{
+    (void)state;
+    struct st_answer back;
+    char why[256], line[1400], name[300];
+    /* 253 octets: 3 labels of 63 plus one of 61, joined by dots */
+    memset(name, 'a', 253);
+    name[63] = name[127] = name[191] = '.';
+    name[253] = '\0';
+    snprintf(line, sizeof line, "ROUTE 1 5 10 %s 127.0.0.10", name);
+    if (hn_proto_parse_answer(line, 1, &back, why, sizeof why) != 0)
+        fail_msg("253-octet name: got refused (%s), want accepted", why);
+    snprintf(line, sizeof line, "ROUTE 1 5 10 %s. 127.0.0.10", name);
+    if (hn_proto_parse_answer(line, 1, &back, why, sizeof why) != 0)
+        fail_msg("253-octet name with root dot: got refused (%s), want accepted", why);
+    /* 254 octets */
+    name[253] = 'a';
+    name[254] = '\0';
+    snprintf(line, sizeof line, "ROUTE 2 5 10 %s 127.0.0.10", name);
+    if (hn_proto_parse_answer(line, 2, &back, why, sizeof why) != -1)
+        fail_msg("254-octet name: got accepted, want refused");
+    if (!strstr(why, "254 octets"))
+        fail_msg("254-octet name: got why \"%s\", want it to say 254 octets", why);
+    /* a 63-octet label is fine, a 64-octet one is not, also in a later exchanger */
+    memset(name, 'b', 64);
+    name[63] = '\0';
+    snprintf(line, sizeof line, "ROUTE 3 5 10 %s.test 127.0.0.10", name);
+    if (hn_proto_parse_answer(line, 3, &back, why, sizeof why) != 0)
+        fail_msg("63-octet label: got refused (%s), want accepted", why);
+    name[63] = 'b';
+    name[64] = '\0';
+    snprintf(line, sizeof line, "ROUTE 4 5 10 mx.a.test 127.0.0.10; 20 %s.test 127.0.0.11", name);
+    if (hn_proto_parse_answer(line, 4, &back, why, sizeof why) != -1)
+        fail_msg("64-octet label: got accepted, want refused");
+    if (!strstr(why, "label of 64 octets"))
+        fail_msg("64-octet label: got why \"%s\", want it to name the label", why);
+    static const char *bad[] = {
+        "ROUTE 5 5 10 mx..a.test 127.0.0.10", "ROUTE 5 5 10 .mx.a.test",
+        "ROUTE 5 5 10 mx.a.test..",           "ROUTE 5 5 10 . 127.0.0.10",
+        "ROUTE 5 5 10 a.t; 20 x..t",          "ROUTE 5 5 65536 a.t",
+        "ROUTE 5 5 10 a.t;20 b.t",            "ROUTE 5 5 10 a.t; 20",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (hn_proto_parse_answer(bad[i], 5, &back, why, sizeof why) != -1)
+            fail_msg("reply \"%s\": got accepted, want refused", bad[i]);
+    assert_int_equal(hn_proto_parse_answer("ROUTE 6 5 65535 a.t; 0 b.t.", 6, &back, why,
+                                           sizeof why),
+                     0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -143,6 +195,7 @@ int main(void)
         cmocka_unit_test(greeting_refused),
         cmocka_unit_test(requests),
         cmocka_unit_test(answers),
+        cmocka_unit_test(route_names),
     };
     return cmocka_run_group_tests_name("hn_proto", tests, NULL, NULL);
 }
