@@ -433,7 +433,7 @@ enum hn_mta_status hn_mta_desc_parse(struct hn_mta_desc **out, const char *text,
                 FAIL("forward given twice");
             if (!strcmp(arg, "yes"))
                 d->forward = 1;
-            else if (strcmp(arg, "no"))
+            else if (strcmp(arg, "no") != 0)
                 FAIL("forward must be yes or no, not \"%s\"", arg);
         } else if (!strcmp(kw, "fixture-port")) {
             if (parse_uint(arg, 1, 65535, &d->fixture_port))
@@ -528,7 +528,6 @@ enum hn_mta_status hn_mta_desc_parse(struct hn_mta_desc **out, const char *text,
         free(body.p);
         FAIL("file block not closed by \"end\"");
     }
-    lineno = 0;
     {
         const char *missing = !d->name ? "name"
                             : !d->description ? "description"

@@ -7,9 +7,11 @@
 #include "hn_netns.h"
 #include "hn_mta_util.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -195,7 +197,7 @@ static enum hn_mta_status run_argv(char *const argv[], const char *stdin_text, u
             hn_mta_why(why, whylen, "still running after %u ms, killed", timeout_ms);
             return HN_MTA_TIMEOUT;
         }
-        struct timespec ts = {0, 5 * 1000 * 1000};
+        struct timespec ts = {0, 5L * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
     *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -276,7 +278,6 @@ static void remove_stale(const char *ip, const char *name)
 {
     struct hn_netns tmp;
     memset(&tmp, 0, sizeof tmp);
-    tmp.fd = -1;
     tmp.reg = -1;
     snprintf(tmp.ip, sizeof tmp.ip, "%.63s", ip);
     snprintf(tmp.name, sizeof tmp.name, "%.63s", name);
@@ -303,6 +304,30 @@ static void remove_stale(const char *ip, const char *name)
     }
 }
 
+/* Reads the creator's PID from a name of ours, "mxttl-PID-K" (both decimal, nothing after):
+ * 0 with *pid > 0, or -1 for any other name. */
+static int stale_name_pid(const char *name, long *pid)
+{
+    static const char prefix[] = "mxttl-";
+    if (strncmp(name, prefix, sizeof prefix - 1) != 0)
+        return -1;
+    const char *p = name + sizeof prefix - 1;
+    if (!isdigit((unsigned char)*p))
+        return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(p, &end, 10);
+    if (errno != 0 || v <= 0 || *end != '-' || !isdigit((unsigned char)end[1]))
+        return -1;
+    p = end + 1;
+    errno = 0;
+    unsigned long k = strtoul(p, &end, 10);
+    if (errno != 0 || *end != '\0' || k > UINT_MAX)
+        return -1;
+    *pid = v;
+    return 0;
+}
+
 void hn_netns_reap_stale(void)
 {
     const char *ip = find_ip();
@@ -317,9 +342,7 @@ void hn_netns_reap_stale(void)
     struct dirent *de;
     while ((de = readdir(d)) && n < 64) {
         long pid;
-        unsigned k;
-        char extra;
-        if (sscanf(de->d_name, "mxttl-%ld-%u%c", &pid, &k, &extra) != 2 || pid <= 0)
+        if (stale_name_pid(de->d_name, &pid) != 0)
             continue;
         /* Stale: its creator is gone, or it has our PID (reused) but is not one of ours. */
         int stale = pid == (long)getpid() ? !reg_has(de->d_name)
@@ -481,14 +504,14 @@ void hn_netns_free(struct hn_netns *ns)
             kill(pids[i], SIGTERM);
         uint64_t deadline = hn_mta_now_ms() + 2000;
         while (n && hn_mta_now_ms() < deadline) {
-            struct timespec ts = {0, 20 * 1000 * 1000};
+            struct timespec ts = {0, 20L * 1000 * 1000};
             nanosleep(&ts, NULL);
             n = ns_pids(ns, pids, 512);
         }
         for (size_t i = 0; i < n; i++)
             kill(pids[i], SIGKILL);
         for (int k = 0; k < 100 && ns_pids(ns, pids, 512); k++) {
-            struct timespec ts = {0, 10 * 1000 * 1000};
+            struct timespec ts = {0, 10L * 1000 * 1000};
             nanosleep(&ts, NULL);
         }
         close(ns->fd);

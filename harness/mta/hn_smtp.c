@@ -504,7 +504,7 @@ static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans,
         why_with_logs(im, why, whylen, reason);
         return -1;
     }
-    uint64_t deadline = hn_mta_now_ms() + hn_mta_desc_deliver_timeout(im->desc) * 1000u;
+    uint64_t deadline = hn_mta_now_ms() + (uint64_t)hn_mta_desc_deliver_timeout(im->desc) * 1000u;
     unsigned polls = 0;
     for (;;) {
         struct hn_sink_msg m;
