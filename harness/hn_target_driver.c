@@ -293,10 +293,14 @@ static int read_line(struct driver *d, char *line, size_t linelen, char *why, si
 
 static int send_line(struct driver *d, const char *line, char *why, size_t whylen)
 {
-    size_t n = strlen(line);
     char buf[HN_PROTO_LINE_MAX + 2];
-    memcpy(buf, line, n);
-    buf[n++] = '\n';
+    int len = snprintf(buf, sizeof buf, "%s\n", line);
+    if (len < 0 || (size_t)len >= sizeof buf) {
+        snprintf(why, whylen, "request of %zu octets is over the protocol's %d", strlen(line),
+                 HN_PROTO_LINE_MAX);
+        return -1;
+    }
+    size_t n = (size_t)len;
     size_t off = 0;
     while (off < n) {
         ssize_t w = send(d->fd, buf + off, n - off, MSG_NOSIGNAL);

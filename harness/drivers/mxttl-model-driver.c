@@ -8,6 +8,10 @@
  * Exit status: 0 after QUIT or end of input, 2 on bad options or a protocol error (after an
  * ERROR line naming it).
  */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,11 +87,27 @@ static int configure(struct state *s, const struct hn_request *rq, char *why, si
     return 0;
 }
 
+/* A positive decimal option value up to max, digits only: "12abc", "-1", "0" and out-of-range
+ * values are refused (0 with *out set, -1). */
+static int positive(const char *s, unsigned long max, unsigned long *out)
+{
+    if (!isdigit((unsigned char)*s))
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v == 0 || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct state s = {.mode = RC_MODE_TTL, .capacity = 1000, .timeout_ms = 400};
     for (int i = 1; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        unsigned long n;
         if (strcmp(argv[i], "--mode") == 0 && v) {
             if (rc_mode_from_str(v, &s.mode) != 0) {
                 fprintf(stderr, "mxttl-model-driver: --mode %s: want legacy or ttl\n", v);
@@ -107,11 +127,12 @@ int main(int argc, char **argv)
                 s.faults |= bit;
             }
             i++;
-        } else if (strcmp(argv[i], "--capacity") == 0 && v && atol(v) > 0) {
-            s.capacity = (size_t)atol(v);
+        } else if (strcmp(argv[i], "--capacity") == 0 && v && positive(v, SIZE_MAX, &n) == 0) {
+            s.capacity = (size_t)n;
             i++;
-        } else if (strcmp(argv[i], "--timeout-ms") == 0 && v && atoi(v) > 0) {
-            s.timeout_ms = (unsigned)atoi(v);
+        } else if (strcmp(argv[i], "--timeout-ms") == 0 && v &&
+                   positive(v, UINT_MAX, &n) == 0) {
+            s.timeout_ms = (unsigned)n;
             i++;
         } else {
             fprintf(stderr, "usage: mxttl-model-driver [--mode legacy|ttl] [--faults F,...] "
