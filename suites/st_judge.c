@@ -19,6 +19,7 @@
 #include "st_judge.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,14 +178,18 @@ static int route_parse(const char *text, struct xch *xs, size_t cap)
         if (n == cap)
             return -1;
         char name[256] = "", addrs[ROUTE_MAX] = "";
-        unsigned pref;
         size_t digits = strspn(part, "0123456789");
         if (digits == 0 || part[digits] != ' ')
             return -1;   /* "127.0.0.10" is an address, not "PREF NAME" */
-        int got = sscanf(part, "%u %255s %1023s", &pref, name, addrs);
-        if (got < 2 || pref > 65535 || name[0] == '.')
+        char *end;
+        errno = 0;
+        unsigned long pref = strtoul(part, &end, 10);
+        if (errno != 0 || pref > 65535)
             return -1;
-        xs[n].pref = pref;
+        int got = sscanf(end, "%255s %1023s", name, addrs);
+        if (got < 1 || name[0] == '.')
+            return -1;
+        xs[n].pref = (unsigned)pref;
         snprintf(xs[n].name, sizeof xs[n].name, "%s", name);
         lower_nodot(xs[n].name);
         /* sort the addresses */
