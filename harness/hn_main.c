@@ -252,7 +252,6 @@ static int cmd_fixture(int argc, char **argv)
 
 struct progress {
     int on;
-    double t0;
 };
 
 static double mono(void)
@@ -454,7 +453,7 @@ static int cmd_run(int argc, char **argv)
         }
         st_set_str(&run->command, cmd);
     }
-    struct progress pr = {.on = !virtual_time && isatty(2), .t0 = mono()};
+    struct progress pr = {.on = !virtual_time && isatty(2)};
     struct st_suite_config cfg;
     st_suite_config_init(&cfg);
     cfg.dnsmasq = dnsmasq;

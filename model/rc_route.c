@@ -164,13 +164,13 @@ static void put(char *buf, size_t buflen, size_t *n, const char *s)
 size_t rc_route_format(const struct rc_route *rt, char *buf, size_t buflen)
 {
     size_t n = 0;
-    char num[8];
     if (rt == NULL) {
         put(buf, buflen, &n, "(none)");
     } else {
         for (size_t i = 0; i < rt->nxch; i++) {
             if (i > 0)
                 put(buf, buflen, &n, "; ");
+            char num[8];
             snprintf(num, sizeof(num), "%u", (unsigned)rt->xch[i].pref);
             put(buf, buflen, &n, num);
             put(buf, buflen, &n, " ");
