@@ -137,16 +137,13 @@ static void answers(void **state)
     assert_int_equal(hn_proto_parse_ok("ERROR 1 no", 1, &cap, why, sizeof why), 1);
 }
 
-/* Parses "ROUTE ID 5 10 NAME 127.0.0.10" (or the whole line if name is NULL); fails the test
- * unless the result is want and, when given, why contains why_has. */
-static void expect_route(const char *name, const char *line, int want, const char *why_has)
+/* Parses text as a reply, or with is_name the reply "ROUTE 1 5 10 TEXT 127.0.0.10"; fails the
+ * test unless the result is want and, when given, why contains why_has. */
+static void expect_route(const char *text, int is_name, int want, const char *why_has)
 {
     struct st_answer back;
     char why[256] = "", buf[1400];
-    if (name)
-        snprintf(buf, sizeof buf, "ROUTE 1 5 10 %s 127.0.0.10", name);
-    else
-        snprintf(buf, sizeof buf, "%s", line);
+    snprintf(buf, sizeof buf, is_name ? "ROUTE 1 5 10 %s 127.0.0.10" : "%s", text);
     int got = hn_proto_parse_answer(buf, 1, &back, why, sizeof why);
     if (got != want)
         fail_msg("reply \"%.80s\": got %d (%s), want %d", buf, got, why, want);
@@ -163,22 +160,22 @@ static void route_names(void **state)
     memset(name, 'a', 253);
     name[63] = name[127] = name[191] = '.';
     name[253] = '\0';
-    expect_route(name, NULL, 0, NULL);
+    expect_route(name, 1, 0, NULL);
     snprintf(dotted, sizeof dotted, "%s.", name);   /* the root dot is not counted */
-    expect_route(dotted, NULL, 0, NULL);
+    expect_route(dotted, 1, 0, NULL);
     name[253] = 'a';
     name[254] = '\0';
-    expect_route(name, NULL, -1, "254 octets");
+    expect_route(name, 1, -1, "254 octets");
     /* a 63-octet label is fine, a 64-octet one is not, also in a later exchanger */
     memset(name, 'b', 64);
     name[63] = '\0';
     snprintf(dotted, sizeof dotted, "%s.test", name);
-    expect_route(dotted, NULL, 0, NULL);
+    expect_route(dotted, 1, 0, NULL);
     name[63] = 'b';
     name[64] = '\0';
     char line[400];
     snprintf(line, sizeof line, "ROUTE 1 5 10 mx.a.test 127.0.0.10; 20 %s.test 127.0.0.11", name);
-    expect_route(NULL, line, -1, "label of 64 octets");
+    expect_route(line, 0, -1, "label of 64 octets");
     static const char *bad[] = {
         "ROUTE 1 5 10 mx..a.test 127.0.0.10", "ROUTE 1 5 10 .mx.a.test",
         "ROUTE 1 5 10 mx.a.test..",           "ROUTE 1 5 10 . 127.0.0.10",
@@ -186,8 +183,8 @@ static void route_names(void **state)
         "ROUTE 1 5 10 a.t;20 b.t",            "ROUTE 1 5 10 a.t; 20",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        expect_route(NULL, bad[i], -1, NULL);
-    expect_route(NULL, "ROUTE 1 5 65535 a.t; 0 b.t.", 0, NULL);
+        expect_route(bad[i], 0, -1, NULL);
+    expect_route("ROUTE 1 5 65535 a.t; 0 b.t.", 0, 0, NULL);
 }
 
 int main(void)
