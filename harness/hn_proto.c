@@ -34,15 +34,25 @@ static int printable(const char *s)
     return 1;
 }
 
+/* Copies line into buf (HN_PROTO_LINE_MAX octets) for tokenising. 0 ok; -1 with *why naming
+ * `what` if it is too long or (when need_printable) not printable ASCII. */
+static int copy_line(const char *line, char *buf, int need_printable, const char *what,
+                     char *why, size_t whylen)
+{
+    if (strlen(line) >= HN_PROTO_LINE_MAX || (need_printable && !printable(line))) {
+        snprintf(why, whylen, "%s", what);
+        return -1;
+    }
+    snprintf(buf, HN_PROTO_LINE_MAX, "%s", line);
+    return 0;
+}
+
 int hn_proto_parse_greeting(const char *line, struct st_caps *caps, char *why, size_t whylen)
 {
     memset(caps, 0, sizeof *caps);
     char buf[HN_PROTO_LINE_MAX];
-    if (strlen(line) >= sizeof buf || !printable(line)) {
-        snprintf(why, whylen, "greeting is not one line of printable ASCII");
+    if (copy_line(line, buf, 1, "greeting is not one line of printable ASCII", why, whylen) != 0)
         return -1;
-    }
-    snprintf(buf, sizeof buf, "%s", line);
     char *save = NULL;
     char *tok = strtok_r(buf, " ", &save);
     if (!tok || strcmp(tok, "MXTTL-DRIVER") != 0) {
@@ -143,11 +153,8 @@ int hn_proto_parse_request(const char *line, struct hn_request *req, char *why, 
 {
     memset(req, 0, sizeof *req);
     char buf[HN_PROTO_LINE_MAX];
-    if (strlen(line) >= sizeof buf || !printable(line)) {
-        snprintf(why, whylen, "request is not one line of printable ASCII");
+    if (copy_line(line, buf, 1, "request is not one line of printable ASCII", why, whylen) != 0)
         return -1;
-    }
-    snprintf(buf, sizeof buf, "%s", line);
     char *save = NULL;
     char *kw = strtok_r(buf, " ", &save);
     char *idt = kw ? strtok_r(NULL, " ", &save) : NULL;
@@ -360,11 +367,8 @@ int hn_proto_parse_answer(const char *line, unsigned long id, struct st_answer *
 {
     memset(ans, 0, sizeof *ans);
     char buf[HN_PROTO_LINE_MAX];
-    if (strlen(line) >= sizeof buf) {
-        snprintf(why, whylen, "reply too long");
+    if (copy_line(line, buf, 0, "reply too long", why, whylen) != 0)
         return -1;
-    }
-    snprintf(buf, sizeof buf, "%s", line);
     char *kw, *rest;
     if (head(buf, id, &kw, &rest, why, whylen) != 0)
         return -1;
@@ -423,11 +427,8 @@ int hn_proto_parse_ok(const char *line, unsigned long id, size_t *capacity, char
                       size_t whylen)
 {
     char buf[HN_PROTO_LINE_MAX];
-    if (strlen(line) >= sizeof buf) {
-        snprintf(why, whylen, "reply too long");
+    if (copy_line(line, buf, 0, "reply too long", why, whylen) != 0)
         return -1;
-    }
-    snprintf(buf, sizeof buf, "%s", line);
     char *kw, *rest;
     if (head(buf, id, &kw, &rest, why, whylen) != 0)
         return -1;
