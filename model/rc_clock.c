@@ -53,12 +53,17 @@ struct rc_clock rc_vclock_clock(struct rc_vclock *vc)
     return c;
 }
 
-static uint64_t monotonic_now_ms(void *ctx)
+uint64_t rc_clock_mono_us(void)
 {
     struct timespec ts;
-    (void)ctx;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static uint64_t monotonic_now_ms(void *ctx)
+{
+    (void)ctx;
+    return rc_clock_mono_us() / 1000u;
 }
 
 struct rc_clock rc_clock_monotonic(void)

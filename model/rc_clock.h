@@ -29,4 +29,8 @@ struct rc_clock rc_vclock_clock(struct rc_vclock *vc);
 /* The real monotonic clock (CLOCK_MONOTONIC), milliseconds. A static object; never freed. */
 struct rc_clock rc_clock_monotonic(void);
 
+/* CLOCK_MONOTONIC now, in microseconds: the one time base every layer (fixture query log,
+ * plays, targets, reports) stamps events with, so that their timestamps compare. */
+uint64_t rc_clock_mono_us(void);
+
 #endif

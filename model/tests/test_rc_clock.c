@@ -35,11 +35,27 @@ static void test_monotonic(void **state)
     assert_true(a > 0);
 }
 
+static void test_mono_us_agrees_with_ms(void **state)
+{
+    (void)state;
+    struct rc_clock c = rc_clock_monotonic();
+    uint64_t u0 = rc_clock_mono_us(), m = c.now_ms(c.ctx), u1 = rc_clock_mono_us();
+    if (u1 < u0)
+        fail_msg("mono_us went back: %llu after %llu", (unsigned long long)u1,
+                 (unsigned long long)u0);
+    /* the millisecond clock is the microsecond one truncated: read between them, it lies
+     * within [u0/1000, u1/1000] */
+    if (m < u0 / 1000u || m > u1 / 1000u)
+        fail_msg("ms clock %llu outside [%llu, %llu]", (unsigned long long)m,
+                 (unsigned long long)(u0 / 1000u), (unsigned long long)(u1 / 1000u));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vclock_moves_forward_only),
         cmocka_unit_test(test_monotonic),
+        cmocka_unit_test(test_mono_us_agrees_with_ms),
     };
     return cmocka_run_group_tests_name("rc_clock", tests, NULL, NULL);
 }
