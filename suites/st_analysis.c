@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "rc_lookup.h"
+#include "rc_name.h"
 #include "st_judge.h"
 #include "st_judge_int.h"
 #include "st_route.h"
@@ -48,13 +48,13 @@ static int key_add_name(struct key *k, const char *name)
 /* The key of a domain or the forward host, made on first use. Index, or -1 (memory). */
 static int key_get(struct st_analysis *a, const char *raw, int fwd)
 {
-    char *name = strdup(raw);
+    char norm[256], why[128];
+    /* a name the model refuses is judged as written */
+    char *name = strdup(rc_name_normalize(raw, norm, sizeof norm, why, sizeof why) == RC_OK
+                            ? norm
+                            : raw);
     if (!name)
         return -1;
-    char why[128];
-    if (rc_name_normalize(raw, name, strlen(raw) + 1, why, sizeof why) != RC_OK) {
-        snprintf(name, strlen(raw) + 1, "%s", raw);   /* judged as written */
-    }
     for (size_t i = 0; i < a->nkeys; i++)
         if (a->keys[i].fwd == fwd && strcmp(a->keys[i].name, name) == 0) {
             free(name);
@@ -301,21 +301,27 @@ static void own_queries(struct st_analysis *a, size_t i, int step_only)
 }
 
 /* The one place that reads what a target answered. 0, or -1 on no memory. */
-static int read_answer(struct st_act *act, const struct st_answer *ans)
+static int read_answer(struct st_act *act, const struct st_answer *ans, int addr_only)
 {
-    act->answer_status = rc_status_str(ans->status);
-    switch (ans->status) {
-    case RC_OK: act->answer = ANS_ROUTE; break;
-    case RC_RETRY: act->answer = ANS_TEMPFAIL; break;
-    case RC_INVAL: act->answer = ANS_REFUSED; break;
-    default: act->answer = rc_status_is_noroute(ans->status) ? ANS_NOROUTE : ANS_NONE; break;
+    act->answer_status = rc_reply_str(ans->kind);
+    switch (ans->kind) {
+    case RC_REPLY_ROUTE: act->answer = ans->route ? ANS_ROUTE : ANS_NONE; break;
+    case RC_REPLY_TEMPFAIL: act->answer = ANS_TEMPFAIL; break;
+    case RC_REPLY_REFUSED: act->answer = ANS_REFUSED; break;
+    default: act->answer = rc_reply_is_noroute(ans->kind) ? ANS_NOROUTE : ANS_NONE; break;
     }
     if (act->answer != ANS_ROUTE)
         return 0;
-    act->answer_text = strdup(ans->route_text);
+    act->answer_route = ans->route;
+    if (addr_only)
+        act->answer_text = strdup(rc_route_count(ans->route) && rc_route_addr_count(ans->route, 0)
+                                      ? rc_route_addr(ans->route, 0, 0)
+                                      : "");
+    else
+        act->answer_text = rc_route_text(ans->route);
     if (!act->answer_text)
         return -1;
-    act->answer_norm = st_route_norm(act->answer_text);
+    act->answer_norm = addr_only ? NULL : st_route_norm_of(ans->route);
     return 0;
 }
 
@@ -383,7 +389,7 @@ struct st_analysis *st_analysis_new(const struct st_play *p)
         if (act->key < 0)
             continue;
         struct key *k = &a->keys[act->key];
-        if (o->kind != ST_OBS_OPEN && read_answer(act, &o->ans) != 0)
+        if (o->kind != ST_OBS_OPEN && read_answer(act, &o->ans, p->caps.route_addr_only) != 0)
             goto fail;
         own_queries(a, i, 0);
         find_step(a, i);

@@ -213,14 +213,16 @@ int st_need_route(const struct st_analysis *a, struct st_ev *e)
  * an address of a most preferred exchanger of the normalised route. */
 static int addr_in_best(const char *norm, const char *addr)
 {
-    struct st_route r;
-    if (st_route_parse(norm, &r) != 0)
+    struct rc_route *r = NULL;
+    char why[160];
+    if (rc_route_parse(norm, "", 0, &r, why, sizeof why) != RC_OK)
         return 0;
     int found = 0;
-    for (size_t i = 0; i < r.n && !found && r.x[i].pref == r.x[0].pref; i++)
-        for (size_t j = 0; j < r.x[i].naddrs && !found; j++)
-            found = strcmp(r.x[i].addrs[j], addr) == 0;
-    st_route_clear(&r);
+    for (size_t i = 0; i < rc_route_count(r) && !found && rc_route_pref(r, i) == rc_route_pref(r, 0);
+         i++)
+        for (size_t j = 0; j < rc_route_addr_count(r, i) && !found; j++)
+            found = strcmp(rc_route_addr(r, i, j), addr) == 0;
+    rc_route_free(r);
     return found;
 }
 

@@ -73,7 +73,7 @@ static int ok_ordered(const struct st_analysis *a, const struct st_obs *o,
 {
     /* an address-only target shows order by using a most preferred exchanger */
     return st_answer_matches(a->p, act, o, act->ref) &&
-           (a->p->caps.route_addr_only || st_route_ordered(act->answer_text) == 1);
+           (a->p->caps.route_addr_only || st_route_in_order(act->answer_route));
 }
 
 /* COM-3: a null MX's exchanger "." is never looked up. */

@@ -20,6 +20,7 @@
 #include "st_clause.h"
 #include "st_oracle.h"
 #include "st_play.h"
+#include "st_route.h"
 
 /* Actions this close (seconds) to a TTL boundary or step switch are not judged in real time
  * (the scenarios keep 0.5 s away). */
@@ -111,6 +112,8 @@ struct st_act {
     struct expect ex[2];
     enum ans_kind answer;    /* ANS_NONE for the open */
     const char *answer_status; /* the answer's status word ("ok", "nxdomain", ...) */
+    const struct rc_route *answer_route; /* ANS_ROUTE: the route reported (borrowed from the
+                                play); address-only: one exchanger named "" */
     char *answer_text;       /* ANS_ROUTE: the route text (or the address used, for an
                                 address-only target); owned */
     char *answer_norm;       /* normalised answer route, NULL if none or it does not parse */

@@ -18,40 +18,43 @@
 #include <string.h>
 
 #include "st_judge_int.h"
-#include "st_route.h"
 
 #define ST_SPREAD_MIN_LOOKUPS 21
 
-/* The exchangers of a normalised route at its lowest preference (indices 0..*n-1 of r). */
-static size_t best_count(const struct st_route *r)
+/* A normal-form route text as a route; NULL if it does not parse or no memory. */
+static struct rc_route *route_of(const char *norm)
+{
+    struct rc_route *r = NULL;
+    char why[160];
+    return rc_route_parse(norm, "", 0, &r, why, sizeof why) == RC_OK ? r : NULL;
+}
+
+/* How many exchangers share the lowest preference of a normal-form route (they come first). */
+static size_t best_count(const struct rc_route *r)
 {
     size_t n = 0;
-    while (n < r->n && r->x[n].pref == r->x[0].pref)
+    while (n < rc_route_count(r) && rc_route_pref(r, n) == rc_route_pref(r, 0))
         n++;
     return n;
 }
 
-/* Index in best (its first nbest exchangers) of the exchanger lookup i tried first, or -1. */
-static int first_tried(const struct st_analysis *a, size_t i, const struct st_route *best,
+/* Index among best's first nbest exchangers of the one lookup i tried first, or -1. */
+static int first_tried(const struct st_analysis *a, size_t i, const struct rc_route *best,
                        size_t nbest)
 {
-    const char *text = a->acts[i].answer_text;
-    if (a->p->caps.route_addr_only) {
-        for (size_t x = 0; x < nbest; x++)
-            for (size_t j = 0; j < best->x[x].naddrs; j++)
-                if (strcmp(best->x[x].addrs[j], text) == 0)
-                    return (int)x;
-        return -1;
+    const struct st_act *act = &a->acts[i];
+    for (size_t x = 0; x < nbest; x++) {
+        if (!a->p->caps.route_addr_only) {
+            if (rc_route_count(act->answer_route) > 0 &&
+                strcmp(rc_route_name(act->answer_route, 0), rc_route_name(best, x)) == 0)
+                return (int)x;
+            continue;
+        }
+        for (size_t j = 0; j < rc_route_addr_count(best, x); j++)
+            if (strcmp(rc_route_addr(best, x, j), act->answer_text) == 0)
+                return (int)x;
     }
-    struct st_route got;
-    if (st_route_parse(text, &got) != 0)
-        return -1;
-    int found = -1;
-    for (size_t x = 0; got.n > 0 && x < nbest; x++)
-        if (strcmp(got.x[0].name, best->x[x].name) == 0)
-            found = (int)x;
-    st_route_clear(&got);
-    return found;
+    return -1;
 }
 
 /* Whether lookup i is one of key k's lookups answered from a route whose normal form is norm. */
@@ -64,53 +67,56 @@ static int in_group(const struct st_analysis *a, size_t i, int k, const char *no
            strcmp(act->ref->norm, norm) == 0;
 }
 
-/* COM-10 for the lookups of key k answered from route norm (the first step that said it). */
-static void spread_group(const struct st_analysis *a, int k, const char *norm, struct st_ev *e)
+/* The verdict lines of COM-10 for one domain and route: firsts[x] lookups tried x first. */
+static void spread_verdict(const struct st_analysis *a, const char *dom,
+                           const struct rc_route *best, const size_t *firsts, size_t nbest,
+                           size_t n, struct st_ev *e)
 {
-    struct st_route best;
-    if (st_route_parse(norm, &best) != 0)
-        return;
-    size_t nbest = best_count(&best), n = 0, *firsts = calloc(nbest, sizeof *firsts);
-    if (nbest < 2 || !firsts) {
-        free(firsts);
-        st_route_clear(&best);
+    unsigned pref = rc_route_pref(best, 0);
+    if (n < ST_SPREAD_MIN_LOOKUPS) {
+        st_ev_note(e, "%s %s: %zu lookup(s) tried one of %zu exchangers of preference %u "
+                      "first; at least %d are needed to judge", st_an_name(a), dom, n, nbest,
+                   pref, ST_SPREAD_MIN_LOOKUPS);
         return;
     }
-    for (size_t i = 0; i < a->p->nobs; i++) {
-        int x = in_group(a, i, k, norm) ? first_tried(a, i, &best, nbest) : -1;
+    e->judged++;
+    size_t used = 0, top = 0;
+    for (size_t x = 0; x < nbest; x++) {
+        used += firsts[x] > 0;
+        top = firsts[x] > firsts[top] ? x : top;
+    }
+    st_ev_expected(e, "%s %s: over %zu lookups, more than one of the %zu exchangers of "
+                      "preference %u tried first (a random order fails this with probability "
+                      "%.1e)", st_an_name(a), dom, n, nbest, pref,
+                   pow((double)nbest, 1.0 - (double)n));
+    if (used < 2) {
+        e->bad++;
+        st_ev_observed(e, "%s %s: %s tried first at all %zu lookups", st_an_name(a), dom,
+                       rc_route_name(best, top), n);
+        return;
+    }
+    for (size_t x = 0; x < nbest; x++)
+        st_ev_met(e, "%s %s: %s tried first at %zu of %zu lookups", st_an_name(a), dom,
+                  rc_route_name(best, x), firsts[x], n);
+}
+
+/* COM-10 for the lookups of key k answered from route norm. */
+static void spread_group(const struct st_analysis *a, int k, const char *norm, struct st_ev *e)
+{
+    struct rc_route *best = route_of(norm);
+    size_t nbest = best ? best_count(best) : 0, n = 0;
+    size_t *firsts = nbest >= 2 ? calloc(nbest, sizeof *firsts) : NULL;
+    for (size_t i = 0; firsts && i < a->p->nobs; i++) {
+        int x = in_group(a, i, k, norm) ? first_tried(a, i, best, nbest) : -1;
         if (x >= 0) {
             firsts[x]++;
             n++;
         }
     }
-    const char *dom = a->keys[k].name;
-    double p = pow((double)nbest, 1.0 - (double)n);
-    if (n < ST_SPREAD_MIN_LOOKUPS) {
-        st_ev_note(e, "%s %s: %zu lookup(s) tried one of %zu exchangers of preference %u "
-                      "first; at least %d are needed to judge", st_an_name(a), dom, n, nbest,
-                   best.x[0].pref, ST_SPREAD_MIN_LOOKUPS);
-    } else {
-        e->judged++;
-        size_t used = 0, top = 0;
-        for (size_t x = 0; x < nbest; x++) {
-            used += firsts[x] > 0;
-            top = firsts[x] > firsts[top] ? x : top;
-        }
-        st_ev_expected(e, "%s %s: over %zu lookups, more than one of the %zu exchangers of "
-                          "preference %u tried first (a random order fails this with "
-                          "probability %.1e)", st_an_name(a), dom, n, nbest, best.x[0].pref, p);
-        if (used < 2) {
-            e->bad++;
-            st_ev_observed(e, "%s %s: %s tried first at all %zu lookups", st_an_name(a), dom,
-                           best.x[top].name, n);
-        } else {
-            for (size_t x = 0; x < nbest; x++)
-                st_ev_met(e, "%s %s: %s tried first at %zu of %zu lookups", st_an_name(a), dom,
-                          best.x[x].name, firsts[x], n);
-        }
-    }
+    if (firsts)
+        spread_verdict(a, a->keys[k].name, best, firsts, nbest, n, e);
     free(firsts);
-    st_route_clear(&best);
+    rc_route_free(best);
 }
 
 /* Calls fn once per (key, distinct route DNS gave for it). */
@@ -135,54 +141,49 @@ static void each_route(const struct st_analysis *a, struct st_ev *e,
 void st_judge_com10(const struct st_analysis *a, enum st_spec spec, struct st_ev *e)
 {
     (void)spec;
-    if (!st_need_route(a, e))
-        return;
-    each_route(a, e, spread_group);
+    if (st_need_route(a, e))
+        each_route(a, e, spread_group);
 }
 
-/* The address lookup i tried first for exchanger x (its index in the answer's exchanger), or
- * NULL: the first address listed, or the address used. Borrowed from got or the answer. */
-static const char *first_address(const struct st_analysis *a, size_t i, const struct st_xch *x,
-                                 const struct st_route *got)
+/* The address lookup i tried first for exchanger x of route r (the first address the answer
+ * lists for it, or the address used), as an index into x's addresses, or -1. */
+static int first_address(const struct st_analysis *a, size_t i, const struct rc_route *r,
+                         size_t x)
 {
-    const char *used = a->acts[i].answer_text;
-    if (a->p->caps.route_addr_only) {
-        for (size_t j = 0; j < x->naddrs; j++)
-            if (strcmp(x->addrs[j], used) == 0)
-                return x->addrs[j];
-        return NULL;
-    }
-    for (size_t g = 0; g < got->n; g++)
-        if (strcmp(got->x[g].name, x->name) == 0 && got->x[g].naddrs > 0)
-            return got->x[g].addrs[0];
-    return NULL;
+    const struct st_act *act = &a->acts[i];
+    const char *first = NULL;
+    if (a->p->caps.route_addr_only)
+        first = act->answer_text;
+    for (size_t g = 0; !first && g < rc_route_count(act->answer_route); g++)
+        if (strcmp(rc_route_name(act->answer_route, g), rc_route_name(r, x)) == 0 &&
+            rc_route_addr_count(act->answer_route, g) > 0)
+            first = rc_route_addr(act->answer_route, g, 0);
+    for (size_t j = 0; first && j < rc_route_addr_count(r, x); j++)
+        if (strcmp(rc_route_addr(r, x, j), first) == 0)
+            return (int)j;
+    return -1;
 }
 
-/* COM-11 for exchanger x of route norm of key k. */
+/* COM-11 for exchanger x of route norm (parsed: r) of key k. */
 static void addresses_of(const struct st_analysis *a, int k, const char *norm,
-                         const struct st_xch *x, struct st_ev *e)
+                         const struct rc_route *r, size_t x, struct st_ev *e)
 {
-    size_t *count = calloc(x->naddrs, sizeof *count), n = 0;
+    size_t na = rc_route_addr_count(r, x), n = 0;
+    size_t *count = calloc(na, sizeof *count);
     if (!count)
         return;
     for (size_t i = 0; i < a->p->nobs; i++) {
-        struct st_route got = {0};
-        if (!in_group(a, i, k, norm) ||
-            (!a->p->caps.route_addr_only && st_route_parse(a->acts[i].answer_text, &got)))
-            continue;
-        const char *first = first_address(a, i, x, &got);
-        for (size_t j = 0; first && j < x->naddrs; j++)
-            if (strcmp(x->addrs[j], first) == 0) {
-                count[j]++;
-                n++;
-            }
-        st_route_clear(&got);
+        int j = in_group(a, i, k, norm) ? first_address(a, i, r, x) : -1;
+        if (j >= 0) {
+            count[j]++;
+            n++;
+        }
     }
     if (n > 0) {
         e->judged++;
-        for (size_t j = 0; j < x->naddrs; j++)
-            st_ev_met(e, "%s %s: %s tried first at %zu of %zu lookups", st_an_name(a), x->name,
-                      x->addrs[j], count[j], n);
+        for (size_t j = 0; j < na; j++)
+            st_ev_met(e, "%s %s: %s tried first at %zu of %zu lookups", st_an_name(a),
+                      rc_route_name(r, x), rc_route_addr(r, x, j), count[j], n);
     }
     free(count);
 }
@@ -190,19 +191,16 @@ static void addresses_of(const struct st_analysis *a, int k, const char *norm,
 static void address_spread(const struct st_analysis *a, int k, const char *norm,
                            struct st_ev *e)
 {
-    struct st_route r;
-    if (st_route_parse(norm, &r) != 0)
-        return;
-    for (size_t x = 0; x < r.n; x++)
-        if (r.x[x].naddrs > 1)
-            addresses_of(a, k, norm, &r.x[x], e);
-    st_route_clear(&r);
+    struct rc_route *r = route_of(norm);
+    for (size_t x = 0; r && x < rc_route_count(r); x++)
+        if (rc_route_addr_count(r, x) > 1)
+            addresses_of(a, k, norm, r, x, e);
+    rc_route_free(r);
 }
 
 void st_judge_com11(const struct st_analysis *a, enum st_spec spec, struct st_ev *e)
 {
     (void)spec;
-    if (!st_need_route(a, e))
-        return;
-    each_route(a, e, address_spread);
+    if (st_need_route(a, e))
+        each_route(a, e, address_spread);
 }

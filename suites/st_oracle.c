@@ -14,7 +14,7 @@
 #include <string.h>
 #include <ldns/ldns.h>
 
-#include "st_route.h"
+#include "rc_route.h"
 
 #define CHAIN_MAX 8   /* CNAMEs followed before a chain counts as a loop (NODATA) */
 
@@ -302,31 +302,26 @@ static enum got host_addrs(const struct st_oracle *o, size_t s, const char *host
     return GOT_RECORDS;
 }
 
-/* The route text of xs (those with addresses), sorted. -1 on no memory. */
-static int route_text(struct xb *xs, size_t n, struct st_oracle_answer *ans)
+/* The route text of xs (those with addresses), sorted by (preference, name), written by the
+ * model's one route formatter. -1 on no memory. */
+static int route_text(struct xb *xs, size_t n, const char *domain, int implicit, uint32_t ttl,
+                      struct st_oracle_answer *ans)
 {
     qsort(xs, n, sizeof *xs, cmp_xb);
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++) {
-        len += strlen(xs[i].name) + 16;
-        for (size_t j = 0; j < xs[i].naddrs; j++)
-            len += strlen(xs[i].addrs[j]) + 1;
-    }
-    ans->text = malloc(len);
-    if (!ans->text)
+    struct rc_route_xspec *spec = calloc(n ? n : 1, sizeof *spec);
+    if (!spec)
         return -1;
-    size_t l = 0, k = 0;
-    ans->text[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        if (xs[i].naddrs == 0)
-            continue;
-        l += (size_t)snprintf(ans->text + l, len - l, "%s%u %s", k++ ? "; " : "", xs[i].pref,
-                              xs[i].name);
-        for (size_t j = 0; j < xs[i].naddrs; j++)
-            l += (size_t)snprintf(ans->text + l, len - l, "%c%s", j ? ',' : ' ',
-                                  xs[i].addrs[j]);
-    }
-    return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (xs[i].naddrs > 0)
+            spec[k++] = (struct rc_route_xspec){xs[i].name, (uint16_t)xs[i].pref, xs[i].naddrs,
+                                                (const char *const *)xs[i].addrs};
+    struct rc_route *rt = NULL;
+    if (rc_route_new(&rt, domain, implicit, ttl, spec, k) == RC_OK)
+        ans->text = rc_route_text(rt);
+    rc_route_free(rt);
+    free(spec);
+    return ans->text ? 0 : -1;
 }
 
 static enum rc_status status_of(enum got g)
@@ -351,7 +346,7 @@ static int self_route(const struct st_oracle *o, size_t s, const char *host, int
         ans->status = RC_OK;
         ans->implicit = implicit;
         ans->ttl = ttl;
-        int rc = route_text(&x, 1, ans);
+        int rc = route_text(&x, 1, host, implicit, ttl, ans);
         free(x.addrs);
         return rc;
     }
@@ -406,7 +401,7 @@ static int mx_route(const struct st_oracle *o, size_t s, const char *domain, siz
     } else if (rc == 0) {
         ans->status = RC_OK;
         ans->ttl = ttl;
-        rc = route_text(xs, n, ans);
+        rc = route_text(xs, n, domain, 0, ttl, ans);
     }
     for (size_t i = 0; i < n; i++)
         free(xs[i].addrs);

@@ -25,13 +25,7 @@ static enum rc_status model_resolve(struct rc_resolver *stub, const char *name, 
                                 : rc_lookup_route(stub, name, 0, 0, &rt, why, sizeof why);
     *text = NULL;
     if (st == RC_OK && rt) {
-        size_t need = rc_route_format(rt, NULL, 0) + 1;
-        char *raw = malloc(need);
-        if (raw) {
-            rc_route_format(rt, raw, need);
-            *text = st_route_norm(raw);
-            free(raw);
-        }
+        *text = st_route_norm_of(rt);
         *ttl = rc_route_ttl(rt);
         *implicit = rc_route_implicit(rt);
     }
