@@ -20,6 +20,7 @@
 #include "fx_cli.h"
 #include "fx_server.h"
 #include "hn_diff.h"
+#include "hn_paths.h"
 #include "hn_report.h"
 #include "hn_target.h"
 #include "rc_cache.h"
@@ -29,15 +30,6 @@
 
 #ifndef MXTTL_VERSION
 #define MXTTL_VERSION "0"
-#endif
-#ifndef MXTTL_SOURCE_SCENARIOS
-#define MXTTL_SOURCE_SCENARIOS ""
-#endif
-#ifndef MXTTL_INSTALL_SCENARIOS
-#define MXTTL_INSTALL_SCENARIOS "/usr/local/share/mxttl/scenarios"
-#endif
-#ifndef MXTTL_TARGETS_DIR
-#define MXTTL_TARGETS_DIR "targets"
 #endif
 
 enum { EXIT_CONFORMS = 0, EXIT_NONCONFORM = 1, EXIT_USAGE = 2, EXIT_INFRA = 3 };
@@ -83,7 +75,7 @@ static int is_dir(const char *p)
     return p && *p && stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-/* --scenarios, then $MXTTL_SCENARIOS, then the source tree, then the install path. */
+/* --scenarios, then $MXTTL_SCENARIOS, then the installed library, then the source tree. */
 static const char *scenario_dir(const char *opt)
 {
     if (opt)
@@ -91,9 +83,7 @@ static const char *scenario_dir(const char *opt)
     const char *e = getenv("MXTTL_SCENARIOS");
     if (e && *e)
         return e;
-    if (is_dir(MXTTL_SOURCE_SCENARIOS))
-        return MXTTL_SOURCE_SCENARIOS;
-    return MXTTL_INSTALL_SCENARIOS;
+    return hn_path_data(HN_PATH_SCENARIOS);
 }
 
 static int load_library(const char *dir, struct st_library **lib)
@@ -149,13 +139,14 @@ static int cmd_list(int argc, char **argv)
                    rc_fault_desc(bit));
         printf("driver:CMD      any program speaking harness/PROTOCOL.md, e.g. "
                "driver:mxttl-model-driver\n");
-        DIR *d = opendir(MXTTL_TARGETS_DIR);
+        const char *tdir = hn_path_data(HN_PATH_TARGETS);
+        DIR *d = opendir(tdir);
         if (d) {
             struct dirent *de;
             while ((de = readdir(d))) {
                 size_t l = strlen(de->d_name);
                 if (l > 4 && strcmp(de->d_name + l - 4, ".mta") == 0)
-                    printf("smtp:%s/%s\n", MXTTL_TARGETS_DIR, de->d_name);
+                    printf("smtp:%s/%s\n", tdir, de->d_name);
             }
             closedir(d);
         }
