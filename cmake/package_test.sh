@@ -36,10 +36,13 @@ installed=1
     apt-get -o DPkg::Lock::Timeout=900 install -y -qq "./$(basename "$deb")") >"$work/apt.log" 2>&1 || {
     cat "$work/apt.log"; echo "package_test: apt-get install failed" >&2; exit 1; }
 for f in /usr/bin/mxttl /usr/bin/mxttl-model-driver /usr/share/mxttl/scenarios/timeout.scn \
-         /usr/share/mxttl/targets/postfix.mta /usr/share/man/man1/mxttl.1.gz \
-         /usr/share/bash-completion/completions/mxttl; do
-    [ -e "$f" ] || { echo "package_test: $f not installed" >&2; exit 1; }
+         /usr/share/mxttl/targets/postfix.mta /usr/share/man/man1/mxttl.1 \
+         /usr/share/man/man7/mxttl-driver.7 /usr/share/bash-completion/completions/mxttl \
+         /usr/include/mxttl/rc_cache.h; do
+    [ -e "$f" ] || [ -e "$f.gz" ] || { echo "package_test: $f not installed" >&2; exit 1; }
 done
+pkg-config --exists mxttl-model 2>/dev/null || [ -e /usr/lib/pkgconfig/mxttl-model.pc ] ||
+    { echo "package_test: mxttl-model.pc not installed" >&2; exit 1; }
 
 # From /, as a new user would: no MXTTL_* variable, the report in a directory of our own.
 rc=0

@@ -12,6 +12,8 @@ prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" >"$work/install.log"
 fail() { echo "install_test: $*" >&2; exit 1; }
 for f in bin/mxttl bin/mxttl-model-driver share/mxttl/scenarios/mx-ttl-expiry.scn \
+         share/man/man1/mxttl.1 share/man/man5/mxttl-scenario.5 share/man/man7/mxttl-driver.7 \
+         share/bash-completion/completions/mxttl \
          share/mxttl/targets/postfix.mta include/mxttl/rc_cache.h; do
     [ -e "$prefix/$f" ] || fail "missing $prefix/$f"
 done
@@ -35,7 +37,8 @@ echo "$out" | grep -q "smtp:$prefix/share/mxttl/targets/postfix.mta" ||
 # The example, built the way its comment says, against the installed library only.
 PKG_CONFIG_PATH=$(dirname "$pc")
 export PKG_CONFIG_PATH
-cc -std=c11 -Wall -Werror "$src/docs/example/route_cache_example.c" \
+# shellcheck disable=SC2086 # CFLAGS: the build's flags, several words
+${CC:-cc} ${CFLAGS:-} -std=c11 -Wall -Werror "$src/docs/example/route_cache_example.c" \
    $(pkg-config --cflags --libs mxttl-model) -o "$work/example" || fail "example did not build"
 "$work/example" || fail "example ran but failed"
 echo "install_test: ok ($prefix)"
