@@ -36,7 +36,7 @@
 
 #include <cmocka.h>
 
-#include "hn_json.h"
+#include "hn_results.h"
 #include "st_result.h"
 
 #ifndef MXTTL_BIN
@@ -206,7 +206,7 @@ static void run_mxttl(struct run *r, const struct plan *p)
     snprintf(json, sizeof json, "%s/results.json", r->report);
     struct stat st;
     if (stat(json, &st) == 0 &&
-        hn_json_read_file(json, &r->results, why, sizeof why) != HN_REPORT_OK) {
+        hn_results_read_file(json, &r->results, why, sizeof why) != HN_REPORT_OK) {
         print_error("results.json unreadable: %s\n", why);
         r->results = NULL;
     }

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "hn_json.h"
+#include "hn_results.h"
 #include "hn_report_buf.h"
 
 static const char *const status_names[] = {
@@ -104,7 +104,7 @@ enum hn_report_status hn_report_write_dir(const struct st_run *run, const char *
         size_t len = 0;
         enum hn_report_status st;
         switch (f) {
-        case HN_REPORT_FMT_JSON: st = hn_json_render(run, &text, &len); break;
+        case HN_REPORT_FMT_JSON: st = hn_results_render(run, &text, &len); break;
         case HN_REPORT_FMT_JUNIT: st = hn_report_junit_render(run, &text, &len); break;
         case HN_REPORT_FMT_MD: st = hn_report_md_render(run, &text, &len); break;
         default: st = hn_report_html_render(run, &text, &len); break;
@@ -149,11 +149,11 @@ enum hn_report_status hn_report_load(const char *path, struct st_run **out, char
             return HN_REPORT_NOMEM;
         }
         snprintf(p, plen, "%s/results.json", path);
-        enum hn_report_status st = hn_json_read_file(p, out, why, whylen);
+        enum hn_report_status st = hn_results_read_file(p, out, why, whylen);
         free(p);
         return st;
     }
-    return hn_json_read_file(path, out, why, whylen);
+    return hn_results_read_file(path, out, why, whylen);
 }
 
 void hn_report_label(const char *path, char *out, size_t outlen)

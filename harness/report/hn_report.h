@@ -1,7 +1,7 @@
 /*
  * hn_report: turns an st_run (suites/st_result.h) into the report directory of `mxttl run` --
  * results.json, junit.xml, report.md and report.html -- and merges several runs into one
- * side-by-side report (`mxttl report DIR...`). The JSON format and its reader are in hn_json.h,
+ * side-by-side report (`mxttl report DIR...`). The JSON format and its reader are in hn_results.h,
  * run comparison (`mxttl diff`) in hn_diff.h; all three share this status enum.
  *
  * Library code: nothing here prints or exits. Errors come back as a status plus a one-line
@@ -65,7 +65,7 @@ enum hn_report_status hn_report_write_dir(const struct st_run *run, const char *
 
 /* Reads a run from a report directory (its results.json) or from a results.json path.
  * On HN_REPORT_OK *out is a new run the caller frees with st_run_free. Returns what
- * hn_json_read_file returns (see hn_json.h); *out is NULL on failure. */
+ * hn_results_read_file returns (see hn_results.h); *out is NULL on failure. */
 enum hn_report_status hn_report_load(const char *path, struct st_run **out, char *why,
                                      size_t whylen);
 
