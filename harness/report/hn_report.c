@@ -203,6 +203,16 @@ static int copy_clause(struct st_target_result *dst, const struct st_clause_resu
     return 0;
 }
 
+static int copy_events(struct st_timeline *d, const struct st_timeline *tl)
+{
+    for (size_t k = 0; k < tl->nevents; k++) {
+        const struct st_event *e = &tl->events[k];
+        if (st_timeline_add(d, e->kind, e->t, e->t_end, e->step, e->text, e->detail) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int merge_one(struct st_run *m, const struct st_run *r, const char *label)
 {
     for (size_t i = 0; i < r->ntargets; i++) {
@@ -220,13 +230,9 @@ static int merge_one(struct st_run *m, const struct st_run *r, const char *label
     for (size_t i = 0; i < r->ntimelines; i++) {
         const struct st_timeline *tl = &r->timelines[i];
         struct st_timeline *d = st_run_add_timeline(m, tl->scenario, NULL, tl->time_mode);
-        if (d == NULL || st_set_fmt(&d->target, "%s/%s", label, tl->target ? tl->target : "") < 0)
+        if (d == NULL || st_set_fmt(&d->target, "%s/%s", label, tl->target ? tl->target : "") < 0 ||
+            copy_events(d, tl) < 0)
             return -1;
-        for (size_t k = 0; k < tl->nevents; k++) {
-            const struct st_event *e = &tl->events[k];
-            if (st_timeline_add(d, e->kind, e->t, e->t_end, e->step, e->text, e->detail) < 0)
-                return -1;
-        }
     }
     return 0;
 }
@@ -362,13 +368,8 @@ static int union_one(struct st_run *m, const struct st_run *r, const char **dup_
         if (has_timeline(m, tl)) /* a scenario that serves clauses of two shards */
             continue;
         struct st_timeline *d = st_run_add_timeline(m, tl->scenario, tl->target, tl->time_mode);
-        if (d == NULL)
+        if (d == NULL || copy_events(d, tl) < 0)
             return -1;
-        for (size_t k = 0; k < tl->nevents; k++) {
-            const struct st_event *e = &tl->events[k];
-            if (st_timeline_add(d, e->kind, e->t, e->t_end, e->step, e->text, e->detail) < 0)
-                return -1;
-        }
     }
     return 0;
 }
