@@ -379,7 +379,9 @@ static void print_target(const struct st_target_result *tr)
         printf("  %-7s %-6s %s%-10s%s %s\n", c->clause, st_level_str(c->level), col,
                st_verdict_str(c->verdict), *col ? "\033[0m" : "", c->scenario ? c->scenario : "");
         /* the first line of evidence for what needs attention; the report has the rest */
-        const char *why = c->verdict == ST_ERROR || c->verdict == ST_NA ? c->note
+        const char *why = c->verdict == ST_ERROR || c->verdict == ST_NA ||
+                                  c->verdict == ST_NOTRUN
+                              ? c->note
                           : c->verdict == ST_FAIL || c->verdict == ST_NONSTRICT ? c->observed
                                                                                  : NULL;
         if (why && *why) {
