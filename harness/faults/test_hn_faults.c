@@ -166,6 +166,10 @@ static void run_mxttl(struct run *r, const struct plan *p)
             _exit(126);
         for (size_t i = 0; p->env && p->env[i]; i++)
             putenv((char *)p->env[i]);
+        /* work directories of plays and fixtures go under r->dir, which teardown removes:
+         * a run killed on purpose cannot remove its own (ctest leaves nothing in /tmp) */
+        if (setenv("TMPDIR", r->dir, 1) != 0)
+            _exit(126);
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
