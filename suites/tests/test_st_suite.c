@@ -297,7 +297,7 @@ static int daily_make(void *ctx, struct st_target **out, char *why, size_t whyle
     struct daily *d = calloc(1, sizeof *d);
     assert_non_null(t);
     assert_non_null(d);
-    if (hn_model_target_new(&d->inner, "model:legacy", 1, 0, 0, why, whylen) != 0)
+    if (hn_model_target_new(&d->inner, "model:legacy", 1, 0, 0, 0, why, whylen) != 0)
         return -1;
     t->ops = &daily_ops;
     t->impl = d;
