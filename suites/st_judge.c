@@ -564,9 +564,18 @@ struct ev {
     char *exp_s, *obs_s, *ok_s, *note_s;
     size_t exp_len, obs_len, ok_len, note_len;
     unsigned exp_lines, obs_lines, ok_lines, exp_more, obs_more, ok_more;
-    size_t judged, bad, unsure;
+    size_t judged, bad, unsure, unseen;
     int na, error;
 };
+
+/* An answer the target could not show (st_answer.unseen): counted, never judged. */
+static int skip_unseen(const struct st_obs *o, struct ev *e)
+{
+    if (!o->ans.unseen)
+        return 0;
+    e->unseen++;
+    return 1;
+}
 
 static void ev_open(struct ev *e)
 {
@@ -862,7 +871,7 @@ static void j_fresh(const struct st_analysis *a, int s, unsigned mask, unsigned 
         const struct st_obs *o = &a->p->obs[i];
         const struct oinfo *oi = &a->oi[i];
         int must = (mask & M(oi->ex[s].reason)) && oi->ex[s].need == NEED_QUERY;
-        if (!selected(o, sel) || (!must && oi->nrel == 0))
+        if (!selected(o, sel) || (!must && oi->nrel == 0) || skip_unseen(o, e))
             continue;
         if (!oi->sure) {
             e->unsure++;
@@ -889,7 +898,7 @@ static void j_first_route(const struct st_analysis *a, unsigned sel, struct ev *
     for (size_t i = 0; i < a->p->nobs; i++) {
         const struct st_obs *o = &a->p->obs[i];
         const struct oinfo *oi = &a->oi[i];
-        if (!selected(o, sel) || oi->ex[SPEC_LEG].need != NEED_NOQUERY)
+        if (!selected(o, sel) || oi->ex[SPEC_LEG].need != NEED_NOQUERY || skip_unseen(o, e))
             continue;
         const struct keystate *st = &a->keys[oi->key].st[SPEC_LEG];
         e->judged++;
@@ -915,7 +924,7 @@ static void j_status(const struct st_analysis *a, int (*refsel)(const struct ref
     for (size_t i = 0; i < a->p->nobs; i++) {
         const struct st_obs *o = &a->p->obs[i];
         const struct oinfo *oi = &a->oi[i];
-        if (o->kind != ST_OBS_LOOKUP || !refsel(oi->ref))
+        if (o->kind != ST_OBS_LOOKUP || !refsel(oi->ref) || skip_unseen(o, e))
             continue;
         if (!oi->sure) {
             e->unsure++;
@@ -1237,7 +1246,7 @@ void st_judge_clause(const struct st_clause *cl, enum st_spec spec,
         const struct st_analysis *a = an[j];
         struct ev pe;   /* per play counters, shared text */
         pe = e;
-        pe.judged = pe.bad = pe.unsure = 0;
+        pe.judged = pe.bad = pe.unsure = pe.unseen = 0;
         pe.na = pe.error = 0;
         /* every scenario that decided it, once each */
         if (!cr->scenario)
@@ -1250,6 +1259,11 @@ void st_judge_clause(const struct st_clause *cl, enum st_spec spec,
         } else if (a->p->na) {
             pe.na = 1;
             note(&pe, "%s: %s", fx_scenario_name(a->sc), a->p->why);
+        } else if (a->p->caps.relay_only && cl->sym != ST_CL_LEG7 && cl->sym != ST_CL_TTL10 &&
+                   cl->sym != ST_CL_TTL11 && cl->sym != ST_CL_COM9) {
+            pe.na = 1;
+            note(&pe, "%s: the target relays every message to a forward host and never looks "
+                      "up a domain's MX", fx_scenario_name(a->sc));
         } else {
             switch (cl->sym) {
             case ST_CL_LEG1: j_noquery(a, SPEC_LEG, M(RS_CACHED), SEL_LOOKUP, &pe); break;
@@ -1340,7 +1354,12 @@ void st_judge_clause(const struct st_clause *cl, enum st_spec spec,
             pv = cl->level == ST_LEVEL_MUST ? ST_FAIL : ST_NONSTRICT;
         else if (pe.judged)
             pv = ST_PASS;
-        else if (pe.unsure) {
+        else if (pe.unseen) {
+            pv = ST_NA;
+            note(&pe, "%s: no verdict: the target did not show how %zu lookup(s) ended "
+                      "(no delivery, and no outcome it reports)", fx_scenario_name(a->sc),
+                 pe.unseen);
+        } else if (pe.unsure) {
             /* real time, and the target's own timing put every action on a boundary: no
              * verdict either way, and nothing broke */
             pv = ST_NA;
@@ -1354,6 +1373,9 @@ void st_judge_clause(const struct st_clause *cl, enum st_spec spec,
         if (pe.unsure)
             note(&pe, "%s: %zu action(s) within %.2f s of a TTL boundary or step switch not "
                       "judged", fx_scenario_name(a->sc), pe.unsure, a->tol);
+        if (pe.unseen && pe.judged)
+            note(&pe, "%s: %zu lookup(s) not judged: the target did not show how they ended",
+                 fx_scenario_name(a->sc), pe.unseen);
         total_judged += pe.judged;
         /* carry the text streams back */
         e.exp_lines = pe.exp_lines;

@@ -214,6 +214,8 @@ void st_play_run_on(struct st_play *p, const struct fx_scenario *sc, struct st_t
         }
         if (a->kind == FX_ACT_FORWARD && !p->caps.forward_host)
             continue;   /* judged N/A: the target cannot be asked for a forward host */
+        if (a->kind == FX_ACT_LOOKUP && p->caps.relay_only)
+            continue;   /* judged N/A: the target never looks up a domain's route */
         if (virtual_time) {
             fs = fx_server_set_time(srv, a->t_ms, why, sizeof why);
             if (fs != FX_OK) {
