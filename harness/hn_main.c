@@ -144,9 +144,14 @@ static int cmd_list(int argc, char **argv)
     if (strcmp(what, "targets") == 0) {
         printf("model:legacy    the reference model, legacy mode (Exchange 5.5 IMS, EnableTTL=0)\n");
         printf("model:ttl       the reference model, TTL mode (EnableTTL=1)\n");
-        for (unsigned bit = 1; bit <= 0x40; bit <<= 1)
-            printf("model:ttl+%-16s deliberate fault: %s\n", rc_fault_str(bit),
-                   rc_fault_desc(bit));
+#define HN_LIST_FAULT(sym, bit, name, desc) \
+    printf("model:ttl+%-16s deliberate fault: %s\n", name, desc);
+        RC_FAULT_LIST(HN_LIST_FAULT)
+#undef HN_LIST_FAULT
+#define HN_LIST_VARIANT(sym, bit, name, desc) \
+    printf("model:ttl+%-16s conformant variant (not a fault): %s\n", name, desc);
+        RC_VARIANT_LIST(HN_LIST_VARIANT)
+#undef HN_LIST_VARIANT
         printf("driver:CMD      any program speaking harness/PROTOCOL.md, e.g. "
                "driver:mxttl-model-driver\n");
         DIR *d = opendir(MXTTL_TARGETS_DIR);

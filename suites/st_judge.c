@@ -544,9 +544,10 @@ struct st_analysis *st_analysis_new(const struct st_play *p)
         if (o->kind != ST_OBS_OPEN) {
             oi->ex[SPEC_LEG] = expect_of(a, k, SPEC_LEG, o->t);
             oi->ex[SPEC_TTL] = expect_of(a, k, SPEC_TTL, o->t);
-            if (o->ans.status == RC_OK)
-                oi->anorm_ok = st_route_normalize(o->ans.route_text, oi->anorm,
-                                                  sizeof oi->anorm) == 0;
+            char text[ROUTE_MAX];
+            if (o->ans.kind == RC_REPLY_ROUTE &&
+                rc_route_format(o->ans.route, text, sizeof text) < sizeof text)
+                oi->anorm_ok = st_route_normalize(text, oi->anorm, sizeof oi->anorm) == 0;
         }
         if (oi->nrel > 0)
             fetch(a, k, oi->ref, oi->t_fetch, oi->key);
@@ -699,11 +700,14 @@ static const char *what(const struct st_analysis *a, size_t i)
 
 static void answer_text(const struct st_obs *o, char *buf, size_t len)
 {
-    if (o->ans.status == RC_OK)
-        snprintf(buf, len, "ok \"%s\"", o->ans.route_text);
-    else
-        snprintf(buf, len, "%s%s%s", rc_status_str(o->ans.status), o->ans.why[0] ? ": " : "",
-                 o->ans.why);
+    if (o->ans.kind == RC_REPLY_ROUTE) {
+        char text[ROUTE_MAX];
+        rc_route_format(o->ans.route, text, sizeof text);
+        snprintf(buf, len, "ok \"%s\"", text);
+    } else {
+        snprintf(buf, len, "%s%s%s", rc_reply_str(o->ans.kind),
+                 o->ans.why[0] ? ": " : "", o->ans.why);
+    }
 }
 
 static void ref_text(const struct ref *r, char *buf, size_t len)
@@ -827,10 +831,10 @@ static int addr_in_best(const char *route_norm, const char *addr)
 static int route_equal(const struct st_play *p, const struct oinfo *oi, const struct st_obs *o,
                        const char *route_norm)
 {
-    if (o->ans.status != RC_OK)
+    if (o->ans.kind != RC_REPLY_ROUTE)
         return 0;
     if (p->caps.route_addr_only)
-        return addr_in_best(route_norm, o->ans.route_text);
+        return addr_in_best(route_norm, rc_route_addr(o->ans.route, 0, 0));
     return oi->anorm_ok && strcmp(oi->anorm, route_norm) == 0;
 }
 
@@ -841,8 +845,8 @@ static int answer_matches(const struct st_play *p, const struct oinfo *oi,
     if (oi->ref->status == RC_OK)
         return route_equal(p, oi, o, oi->ref->norm);
     if (rc_status_is_noroute(oi->ref->status))
-        return rc_status_is_noroute(o->ans.status);
-    return o->ans.status == oi->ref->status;
+        return rc_reply_is_noroute(o->ans.kind);
+    return o->ans.kind == rc_reply_from_status(oi->ref->status);
 }
 
 static void mismatch(const struct st_analysis *a, size_t i, const char *ctx, struct ev *e,
@@ -908,9 +912,10 @@ static void j_first_route(const struct st_analysis *a, unsigned sel, struct ev *
             mismatch(a, i, "the route first resolved", e, st->first_text);
         } else if (e->bad == 0 && oi->ref->status == RC_OK &&
                    strcmp(oi->ref->norm, st->first_norm) != 0) {
+            char text[ROUTE_MAX];
+            rc_route_format(o->ans.route, text, sizeof text);
             ok_line(e, "%s t=%.3f s %s: still \"%s\" while DNS says \"%s\"",
-                     fx_scenario_name(a->sc), o->t, what(a, i), o->ans.route_text,
-                     oi->ref->text);
+                     fx_scenario_name(a->sc), o->t, what(a, i), text, oi->ref->text);
         }
     }
 }
@@ -951,16 +956,16 @@ static int ok_tempfail(const struct st_analysis *a, const struct st_obs *o, cons
 {
     (void)oi;
     if (a->p->caps.noroute_visible)
-        return o->ans.status == RC_RETRY;
-    return o->ans.status != RC_OK;
+        return o->ans.kind == RC_REPLY_TEMPFAIL;
+    return o->ans.kind != RC_REPLY_ROUTE;
 }
 
 static int ok_noroute(const struct st_analysis *a, const struct st_obs *o, const struct oinfo *oi)
 {
     (void)oi;
     if (a->p->caps.noroute_visible)
-        return rc_status_is_noroute(o->ans.status);
-    return o->ans.status != RC_OK;
+        return rc_reply_is_noroute(o->ans.kind);
+    return o->ans.kind != RC_REPLY_ROUTE;
 }
 
 static int ok_route(const struct st_analysis *a, const struct st_obs *o, const struct oinfo *oi)
@@ -968,11 +973,20 @@ static int ok_route(const struct st_analysis *a, const struct st_obs *o, const s
     return answer_matches(a->p, oi, o);
 }
 
+/* Whether a route's exchangers come in preference order. */
+static int route_ordered(const struct rc_route *rt)
+{
+    for (size_t i = 1; i < rc_route_count(rt); i++)
+        if (rc_route_pref(rt, i) < rc_route_pref(rt, i - 1))
+            return 0;
+    return 1;
+}
+
 static int ok_ordered(const struct st_analysis *a, const struct st_obs *o, const struct oinfo *oi)
 {
     /* an address-only target shows order by using a most preferred exchanger */
     return answer_matches(a->p, oi, o) &&
-           (a->p->caps.route_addr_only || st_route_ordered(o->ans.route_text) == 1);
+           (a->p->caps.route_addr_only || route_ordered(o->ans.route));
 }
 
 /* COM-3: a null MX's exchanger "." is never looked up. */
@@ -1026,7 +1040,7 @@ static void j_case(const struct st_analysis *a, struct ev *e)
             if (o->kind != ST_OBS_LOOKUP || a->oi[i].key != (int)k ||
                 strcmp(o->act->domain, first) == 0)
                 continue;
-            if (o->ans.status == RC_INVAL) {
+            if (o->ans.kind == RC_REPLY_REFUSED) {
                 /* the target could not be asked this spelling (an MTA refusing "user@d.") */
                 refused++;
                 note(e, "%s t=%.3f s \"%s\": not judged, the target refused this spelling: %s",

@@ -250,6 +250,7 @@ void st_play_run_on(struct st_play *p, const struct fx_scenario *sc, struct st_t
                      *base ? base : fx_scenario_name(sc), a->line,
                      a->kind == FX_ACT_LOOKUP ? a->domain : "forward-lookup",
                      (double)a->t_ms / 1000.0, why);
+            st_answer_clear(&o->ans);
             p->nobs--;
             goto done;
         }
@@ -278,8 +279,10 @@ void st_play_clear(struct st_play *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->nobs; i++)
+    for (size_t i = 0; i < p->nobs; i++) {
         free(p->obs[i].q);
+        st_answer_clear(&p->obs[i].ans);
+    }
     free(p->obs);
     p->obs = NULL;
     p->nobs = 0;
