@@ -10,7 +10,7 @@
 
 #include "rc_cache.h"
 
-/* hn_target_smtp.c / hn_target_smtp_none.c */
+/* hn_target_smtp.c */
 int hn_target_smtp_resolve(const char *arg, char *file, size_t filelen, char *why,
                            size_t whylen);
 int hn_target_smtp_new(struct st_target **out, const char *file, char *why, size_t whylen);
