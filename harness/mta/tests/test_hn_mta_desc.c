@@ -212,7 +212,8 @@ static void test_load_missing(void **state)
 static void test_shipped(void **state)
 {
     (void)state;
-    static const char *const files[] = {"postfix.mta", "exim.mta", "postfix+cache.mta"};
+    static const char *const files[] = {"postfix.mta", "exim.mta", "postfix+cache.mta",
+                                        "opensmtpd.mta", "sendmail.mta"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[1024], why[256] = "";
         snprintf(path, sizeof path, "%s/%s", MXTTL_TARGETS_DIR, files[i]);
