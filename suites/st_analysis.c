@@ -195,8 +195,9 @@ static void fetch(struct st_analysis *a, struct key *k, const struct st_act *act
 {
     const struct ref *ref = act->ref;
     enum reason r = act->step_known ? reason_of(ref) : RS_UNKNOWN;
-    /* judged from the answer it produced: a target that gave up waiting holds nothing known */
-    if (act->answer == ANS_TEMPFAIL && r != RS_TEMPFAIL && r != RS_UNKNOWN)
+    /* judged from the answer it produced: a target that gave up waiting for a route DNS gave
+     * holds nothing known (a temporary failure for a negative answer keeps what DNS said) */
+    if (act->answer == ANS_TEMPFAIL && act->step_known && ref->status == RC_OK)
         r = RS_TARGET_TEMPFAIL;
     struct keystate *lg = &k->st[SPEC_LEG];
     if (!lg->cached) {   /* legacy: the first route is kept for good */

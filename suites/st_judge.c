@@ -45,7 +45,7 @@ static enum st_verdict play_verdict(const struct st_clause *cl, const struct st_
                    e->unsure_span);
     if (e->unsure_tempfail)
         st_ev_note(e, "%s: %zu action(s) not judged: the lookup of that domain before them was "
-                      "answered with a temporary failure although DNS answered (the target's "
+                      "answered with a temporary failure although DNS gave a route (the target's "
                       "resolver gave up waiting), so what it kept is not known", name,
                    e->unsure_tempfail);
     if (e->unsure > e->unsure_span + e->unsure_tempfail)

@@ -47,7 +47,7 @@ enum reason {
     RS_VALID,          /* ttl: within the route's TTL */
     RS_UNKNOWN,        /* the last answer's step could not be told (see enum unsure_why) */
     RS_FWD_FAILED,     /* the forward host's last resolution failed: nothing to keep */
-    RS_TARGET_TEMPFAIL /* the target answered a temporary failure although DNS answered (its
+    RS_TARGET_TEMPFAIL /* the target answered a temporary failure although DNS gave a route (its
                           resolver gave up waiting): what it keeps, if anything, is unknown */
 };
 #define M(r) (1u << (r))
