@@ -124,6 +124,8 @@ const char *st_reason_text(enum reason r)
     case RS_VALID: return "within the route's TTL";
     case RS_UNKNOWN: return "the step that answered the last lookup is not known";
     case RS_FWD_FAILED: return "the forward host's last resolution failed";
+    case RS_TARGET_TEMPFAIL:
+        return "the target answered a temporary failure although DNS answered";
     case RS_NONE: break;
     }
     return "";
