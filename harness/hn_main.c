@@ -20,6 +20,7 @@
 #include "fx_cli.h"
 #include "fx_server.h"
 #include "hn_diff.h"
+#include "hn_explore.h"
 #include "hn_report.h"
 #include "hn_target.h"
 #include "rc_cache.h"
@@ -64,6 +65,7 @@ static void usage(FILE *f)
             "usage: mxttl run [--target T]... [--spec legacy|ttl] [--clause ID]...\n"
             "                 [--time virtual|real] [--jobs N] [--report DIR]\n"
             "                 [--dnsmasq PATH] [--scenarios DIR]\n"
+            HN_EXPLORE_USAGE
             "       mxttl list [clauses|scenarios|targets]\n"
             "       mxttl report DIR... [--out DIR]\n"
             "       mxttl diff OLD NEW\n"
@@ -525,6 +527,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc, argv);
+    if (strcmp(cmd, "explore") == 0)
+        return hn_explore_main(argc, argv);
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc, argv);
     if (strcmp(cmd, "report") == 0)
