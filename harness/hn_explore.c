@@ -59,6 +59,8 @@ struct xtarget {
     size_t fails[ST_CLAUSE_COUNT];          /* scenarios that FAILed it */
     uint64_t first[ST_CLAUSE_COUNT];        /* lowest index that FAILed it */
     char *text[ST_CLAUSE_COUNT];            /* ... its scenario text */
+    char *min[ST_CLAUSE_COUNT];             /* ... shrunk (NULL: lost) */
+    struct st_shrink_stats ss[ST_CLAUSE_COUNT];
 };
 
 struct explore {
@@ -70,9 +72,12 @@ struct explore {
     int virtual_time;
     const char *dnsmasq;
     const char *emit;      /* --emit DIR: write the scenarios there, play nothing */
+    int only;              /* --clause given: judge only the clauses marked in on[] */
+    unsigned char on[ST_CLAUSE_COUNT];
     struct st_gen_config gcfg;
     pthread_mutex_t mu;
     uint64_t next, done, cases, errors, judge_errors, found;
+    size_t shrink_next;    /* next (target, clause) pair to shrink, as t * COUNT + c */
     char first_error[1400];
 };
 
@@ -113,7 +118,7 @@ static void record(struct explore *x, struct xtarget *t, uint64_t idx, const cha
     pthread_mutex_lock(&x->mu);
     for (size_t c = 0; c < ST_CLAUSE_COUNT; c++) {
         enum st_verdict v = pr->verdict[c];
-        if (v == ST_NA)
+        if (v == ST_NA || (x->only && !x->on[c]))
             continue;
         t->judged[c]++;
         if (v == ST_ERROR) {
@@ -184,8 +189,12 @@ static void play_one(struct explore *x, uint64_t idx)
         struct st_probe pr;
         st_probe_run(&pr, sc, &t->st, t->st.spec, x->virtual_time, x->dnsmasq, srv, &stop_flag,
                      NULL);
-        if (pr.error && !stop_flag) {   /* once more on a fixture of its own: a busy host */
+        /* again on a fixture of its own: on a busy host a fixture start can fail (a picked
+         * port taken by someone else's TCP connection) */
+        for (int again = 0; again < 3 && pr.error && !stop_flag; again++) {
             st_probe_clear(&pr);
+            struct timespec ts = {0, (again + 1) * 100L * 1000 * 1000};
+            nanosleep(&ts, NULL);
             st_probe_run(&pr, sc, &t->st, t->st.spec, x->virtual_time, x->dnsmasq, NULL,
                          &stop_flag, NULL);
         }
@@ -322,8 +331,36 @@ static void clear_minimal(const char *dir)
     closedir(d);
 }
 
-/* Shrinks, writes and replays one finding; fills its clause result in tr. 0, or -1 (the
- * shrinker lost the FAIL or could not write: *why). */
+/* Shrinks the findings, --jobs at a time: each (target, clause) with a FAIL. */
+static void *shrinker(void *arg)
+{
+    struct explore *x = arg;
+    for (;;) {
+        pthread_mutex_lock(&x->mu);
+        size_t k = x->shrink_next++;
+        pthread_mutex_unlock(&x->mu);
+        if (k >= x->nt * ST_CLAUSE_COUNT || stop_flag)
+            return NULL;
+        struct xtarget *t = &x->t[k / ST_CLAUSE_COUNT];
+        size_t c = k % ST_CLAUSE_COUNT;
+        if (!t->fails[c])
+            continue;
+        const struct st_clause *cl = st_clause_at(c);
+        char base[128];
+        safe_name(base, sizeof base, t->desc.name, cl->id);
+        struct st_shrink_goal goal = {.target = &t->st,
+                                      .spec = t->st.spec,
+                                      .clause = cl,
+                                      .virtual_time = x->virtual_time,
+                                      .dnsmasq = x->dnsmasq,
+                                      .stop = &stop_flag,
+                                      .max_tries = x->virtual_time ? 600 : 60};
+        t->min[c] = st_shrink(t->text[c], base, &goal, &t->ss[c]);
+    }
+}
+
+/* Writes and replays one shrunk finding; fills its clause result cr. 0, or -1 (the shrinker
+ * lost the FAIL or the file could not be written: *why). */
 static int finish_finding(struct explore *x, struct xtarget *t, size_t c, const char *mindir,
                           const char *report, struct st_run *run, struct st_clause_result *cr,
                           char *why, size_t whylen)
@@ -337,15 +374,8 @@ static int finish_finding(struct explore *x, struct xtarget *t, size_t c, const 
         return -1;
     }
     shell_word(tword, sizeof tword, t->desc.name);
-    struct st_shrink_goal goal = {.target = &t->st,
-                                  .spec = t->st.spec,
-                                  .clause = cl,
-                                  .virtual_time = x->virtual_time,
-                                  .dnsmasq = x->dnsmasq,
-                                  .stop = &stop_flag,
-                                  .max_tries = x->virtual_time ? 600 : 60};
-    struct st_shrink_stats ss;
-    char *min = st_shrink(t->text[c], base, &goal, &ss);
+    const struct st_shrink_stats ss = t->ss[c];
+    const char *min = t->min[c];
     if (!min) {
         snprintf(why, whylen, "%s %s: the FAIL of generated scenario %llu did not reproduce "
                               "when shrinking (%u plays, %u broke)", t->desc.name, cl->id,
@@ -355,7 +385,6 @@ static int finish_finding(struct explore *x, struct xtarget *t, size_t c, const 
     FILE *f = fopen(path, "w");
     if (!f) {
         snprintf(why, whylen, "%.1000s: %s", path, strerror(errno));
-        free(min);
         return -1;
     }
     fprintf(f, "# Found by mxttl explore --seed %llu (generated scenario %llu, %s time); "
@@ -365,7 +394,6 @@ static int finish_finding(struct explore *x, struct xtarget *t, size_t c, const 
     int bad = fclose(f) != 0;
     if (bad) {
         snprintf(why, whylen, "%.1000s: cannot write", path);
-        free(min);
         return -1;
     }
     /* replay the file itself: what a user will replay */
@@ -373,14 +401,18 @@ static int finish_finding(struct explore *x, struct xtarget *t, size_t c, const 
     char pwhy[512] = "";
     struct st_probe pr;
     memset(&pr, 0, sizeof pr);
-    if (fx_scenario_load(&sc, path, pwhy, sizeof pwhy) == FX_OK)
+    if (fx_scenario_load(&sc, path, pwhy, sizeof pwhy) == FX_OK) {
         st_probe_run(&pr, sc, &t->st, t->st.spec, x->virtual_time, x->dnsmasq, NULL,
                      &stop_flag, run);
-    else
+        for (int again = 0; again < 3 && pr.error && !stop_flag; again++) {
+            st_probe_clear(&pr);
+            st_probe_run(&pr, sc, &t->st, t->st.spec, x->virtual_time, x->dnsmasq, NULL,
+                         &stop_flag, run);
+        }
+    } else
         snprintf(pr.why, sizeof pr.why, "%s", pwhy), pr.error = 1;
     fx_scenario_free(sc);
     size_t lines = st_shrink_count_lines(min);
-    free(min);
     cr->verdict = pr.error ? ST_ERROR : pr.verdict[c];
     st_set_str(&cr->scenario, base);
     if (!pr.error && pr.cr[c].expected)
@@ -442,7 +474,7 @@ int hn_explore_main(int argc, char **argv)
         static const char *const takes[] = {"--target", "--spec",   "--seed",
                                             "--count",  "--for",    "--time",
                                             "--jobs",   "--report", "--dnsmasq",
-                                            "--cases",  "--emit"};
+                                            "--cases",  "--emit",   "--clause"};
         int known = 0;
         for (size_t k = 0; k < sizeof takes / sizeof takes[0]; k++)
             known |= strcmp(o, takes[k]) == 0;
@@ -516,6 +548,14 @@ int hn_explore_main(int argc, char **argv)
             }
             x.gcfg.cases = (unsigned)n;
             cases_given = 1;
+        } else if (strcmp(o, "--clause") == 0) {
+            const struct st_clause *cl = st_clause_find(v);
+            if (!cl) {
+                rc = usage_error("--clause %s: unknown clause (see mxttl list clauses)%s", v, "");
+                goto out;
+            }
+            x.on[cl->sym] = 1;
+            x.only = 1;
         } else if (strcmp(o, "--report") == 0) {
             report = v;
         } else if (strcmp(o, "--emit") == 0) {
@@ -626,6 +666,19 @@ int hn_explore_main(int argc, char **argv)
     double gen_s = mono() - t0;
     if (tty)
         progress(&x, t0, 1);
+    if (x.found && !x.emit && !stop_flag) {
+        if (tty)
+            fprintf(stderr, "mxttl explore: shrinking %llu finding(s) ...\n",
+                    (unsigned long long)x.found);
+        th = calloc(jobs, sizeof *th);
+        started = 0;
+        for (unsigned j = 0; th && j < jobs; j++)
+            if (pthread_create(&th[j], NULL, shrinker, &x) == 0)
+                started++;
+        for (unsigned j = 0; j < started; j++)
+            pthread_join(th[j], NULL);
+        free(th);
+    }
 
     if (x.emit) {
         printf("mxttl explore: %llu scenarios written to %s\n", (unsigned long long)x.done,
@@ -673,7 +726,7 @@ int hn_explore_main(int argc, char **argv)
         }
         for (size_t c = 0; c < ST_CLAUSE_COUNT; c++) {
             const struct st_clause *cl = st_clause_at(c);
-            if (!st_clause_applies(cl, t->st.spec))
+            if (!st_clause_applies(cl, t->st.spec) || (x.only && !x.on[c]))
                 continue;
             struct st_clause_result *cr =
                 st_target_add_clause(tr, cl->id, cl->level, ST_NA, cl->sentence);
@@ -684,9 +737,6 @@ int hn_explore_main(int argc, char **argv)
             double c0 = mono();
             if (t->fails[c] && !stop_flag) {
                 char fwhy[1400] = "";
-                if (tty)
-                    fprintf(stderr, "mxttl explore: shrinking %s %s ...\n", t->desc.name,
-                            cl->id);
                 if (finish_finding(&x, t, c, mindir, report, run, cr, fwhy, sizeof fwhy) != 0) {
                     cr->verdict = ST_ERROR;
                     st_set_str(&cr->note, fwhy);
@@ -754,8 +804,10 @@ int hn_explore_main(int argc, char **argv)
 out:
     st_run_free(run);
     for (size_t i = 0; i < x.nt; i++)
-        for (size_t c = 0; c < ST_CLAUSE_COUNT; c++)
+        for (size_t c = 0; c < ST_CLAUSE_COUNT; c++) {
             free(x.t[i].text[c]);
+            free(x.t[i].min[c]);
+        }
     free(x.t);
     pthread_mutex_destroy(&x.mu);
     return rc;

@@ -12,7 +12,8 @@
 #define HN_EXPLORE_USAGE                                                                   \
     "       mxttl explore [--target T]... [--spec legacy|ttl] [--seed N]\n"               \
     "                     [--count N | --for DURATION] [--time virtual|real] [--jobs N]\n" \
-    "                     [--report DIR] [--dnsmasq PATH] [--cases N] [--emit DIR]\n"
+    "                     [--report DIR] [--clause ID]... [--dnsmasq PATH] [--cases N]\n" \
+    "                     [--emit DIR]\n"
 
 /* Runs the command; argv[1] is "explore". Prints progress (on a terminal), the seed, findings
  * and the report path. Returns the exit status: 0 no FAIL found, 1 a FAIL found and shrunk,

@@ -377,7 +377,8 @@ static uint64_t lookup_time(struct gen *g)
     if (g->nsteps > 1 && chance(&g->r, 25)) {
         uint64_t s = g->step[1 + below(&g->r, (unsigned)(g->nsteps - 1))];
         unsigned k = below(&g->r, 3);
-        return k == 0 ? s - 1 : k == 1 ? s : s + 1;
+        uint64_t t = k == 0 ? s - 1 : k == 1 ? s : s + 1;
+        return g->cfg->real_time && t > (uint64_t)ST_GEN_REAL_MAX_S * 1000 ? s : t;
     }
     return pick_moment(g);
 }

@@ -193,8 +193,13 @@ static int fails_mask(struct shr *s, const unsigned char *mask)
         s->stats->tries++;
         probe(&pr, sc, g->target, g->spec, g->virtual_time, g->dnsmasq, NULL, g->stop, NULL,
               g->clause);
-        if (pr.error)
+        /* a play that broke says nothing about the candidate: once more (a busy host) */
+        if (pr.error) {
             s->stats->errors++;
+            st_probe_clear(&pr);
+            probe(&pr, sc, g->target, g->spec, g->virtual_time, g->dnsmasq, NULL, g->stop,
+                  NULL, g->clause);
+        }
         r = !pr.error && !pr.stopped && pr.verdict[g->clause->sym] == ST_FAIL;
         st_probe_clear(&pr);
     }
