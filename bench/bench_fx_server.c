@@ -9,7 +9,12 @@
  *   rounds  what a play does per lookup: fx_server_mark, one query, fx_server_queries (two
  *           barriers, each polling the dump file), with the dump already large; CPU split
  *           into user and system time (the query log was suspected of costing system time)
- * Usage: bench_fx_server [DOMAINS] [SWITCHES] [QUERIES]; figures go to stdout.
+ *   load    fx_server_load of small two-step scenarios (3 domains, what a generator of cases
+ *           makes) on a running server: new content each time (every back started anew), the
+ *           same step 0 each time (backs reused), and load + a switch to step 1 (a whole play
+ *           on virtual time without the lookups); loads per second
+ * Usage: bench_fx_server [DOMAINS] [SWITCHES] [QUERIES], or bench_fx_server load [LOADS];
+ * figures go to stdout.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -131,8 +136,85 @@ static int bench_start(const char *text, size_t len, int domains, int ttls, int 
     return 0;
 }
 
+/* Small scenario number i: 3 domains, 2 steps; `vary` gives every i its own MX TTLs. */
+static struct fx_scenario *small_scenario(int i, int vary)
+{
+    char text[2048];
+    int n = snprintf(text, sizeof text, "scenario s\ndescription small\nclauses TTL-2\n");
+    for (int step = 0; step < 2; step++) {
+        n += snprintf(text + n, sizeof text - (size_t)n, "step %d\n", step * 5);
+        for (int d = 0; d < 3; d++) {
+            int ttl = (vary ? 60 + i % 1000 : 60) + step * 100 + d;
+            n += snprintf(text + n, sizeof text - (size_t)n,
+                          "d%d.test. %d IN MX 10 mx.d%d.test.\nmx.d%d.test. %d IN A 127.0.%d.%d\n",
+                          d, ttl, d, d, ttl, step + 1, d + 1);
+        }
+    }
+    n += snprintf(text + n, sizeof text - (size_t)n, "lookup 0 d0.test\n");
+    struct fx_scenario *sc = NULL;
+    char why[512];
+    if (fx_scenario_parse(&sc, text, (size_t)n, "s", why, sizeof why) != FX_OK) {
+        fprintf(stderr, "bench: %s\n", why);
+        return NULL;
+    }
+    return sc;
+}
+
+/* mode 0: new content per load; 1: same step 0 (reuse); 2: new content, load + set_time 5 s. */
+static int bench_load(int loads, int mode)
+{
+    static const char *const what[] = {"new content ", "same step 0 ", "load+switch "};
+    struct fx_scenario **sc = calloc((size_t)loads + 1, sizeof *sc);
+    uint64_t *v = calloc((size_t)loads, sizeof *v);
+    if (!sc || !v)
+        return -1;
+    for (int i = 0; i <= loads; i++)
+        if (!(sc[i] = small_scenario(i, mode != 1)))
+            return -1;
+    struct fx_server *s = NULL;
+    char why[512];
+    if (fx_server_new(&s, NULL, sc[0], why, sizeof why) != FX_OK) {
+        fprintf(stderr, "bench: fx_server_new: %s\n", why);
+        return -1;
+    }
+    uint64_t t_all = now_us();
+    for (int i = 0; i < loads; i++) {
+        uint64_t t = now_us();
+        enum fx_status st = fx_server_load(s, sc[i + 1], why, sizeof why);
+        if (st == FX_OK && mode == 2)
+            st = fx_server_set_time(s, 5000, why, sizeof why);
+        v[i] = now_us() - t;
+        if (st != FX_OK) {
+            fprintf(stderr, "bench: load %d: %s: %s\n", i, fx_status_str(st), why);
+            return -1;
+        }
+    }
+    double secs = (now_us() - t_all) / 1e6;
+    qsort(v, (size_t)loads, sizeof *v, cmp_u64);
+    printf("load    %s %d loads: %.1f loads/s, median %.1f ms, p95 %.1f ms, max %.1f ms\n",
+           what[mode], loads, loads / secs, v[loads / 2] / 1000.0, v[loads * 95 / 100] / 1000.0,
+           v[loads - 1] / 1000.0);
+    fx_server_free(s);
+    for (int i = 0; i <= loads; i++)
+        fx_scenario_free(sc[i]);
+    free(sc);
+    free(v);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "load") == 0) {
+        int loads = argc > 2 ? atoi(argv[2]) : 200;
+        if (loads < 1) {
+            fprintf(stderr, "usage: %s load [LOADS]\n", argv[0]);
+            return 2;
+        }
+        for (int mode = 0; mode < 3; mode++)
+            if (bench_load(loads, mode) != 0)
+                return 1;
+        return 0;
+    }
     int domains = argc > 1 ? atoi(argv[1]) : 2000;
     int switches = argc > 2 ? atoi(argv[2]) : 100;
     int queries = argc > 3 ? atoi(argv[3]) : 20000;
@@ -243,5 +325,8 @@ int main(int argc, char **argv)
     fx_server_free(s);
     fx_scenario_free(sc);
     free(text);
+    for (int mode = 0; mode < 3; mode++)
+        if (bench_load(200, mode) != 0)
+            return 1;
     return 0;
 }

@@ -448,7 +448,7 @@ static int usage_error(const char *fmt, const char *a, const char *b)
 {
     fprintf(stderr, "mxttl explore: ");
     fprintf(stderr, fmt, a, b);
-    fprintf(stderr, "\nusage:\n" HN_EXPLORE_USAGE);
+    fprintf(stderr, "\nusage: " HN_EXPLORE_SYNOPSIS "\n");
     return XS_USAGE;
 }
 
