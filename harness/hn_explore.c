@@ -657,7 +657,7 @@ int hn_explore_main(int argc, char **argv)
             break;
         if (tty)
             progress(&x, t0, 0);
-        struct timespec ts = {0, 250 * 1000 * 1000};
+        struct timespec ts = {0, 250L * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
     for (unsigned j = 0; j < started; j++)

@@ -468,14 +468,14 @@ static void write_lookups(struct gen *g, struct buf *b)
 static void capacity_case(struct gen *g, struct buf *b)
 {
     size_t cap = 1 + below(&g->r, 4);
-    size_t nd = cap + 1 + below(&g->r, 3);
+    size_t nd = cap + 1 + below(&g->r, 3);   /* at most 7: order[] below holds 8 */
     uint64_t ttl = chance(&g->r, 75) ? (chance(&g->r, 50) ? 86400 : 2147483647ull)
                                      : (g->cfg->real_time ? 4 : 1 + below(&g->r, 5));
     bput(b, "capacity %zu\n\nstep 0\nmx.c0.test. %llu IN A 127.0.0.%u\n", cap,
          (unsigned long long)ttl, 1 + below(&g->r, 250));
     for (size_t i = 0; i < nd; i++)
         bput(b, "d%zu.c0.test. %llu IN MX 10 mx.c0.test.\n", i + 1, (unsigned long long)ttl);
-    unsigned order[8];
+    unsigned order[8] = {0};
     char d[32];
     for (int pass = 0; pass < 2; pass++) {
         for (unsigned i = 0; i < nd; i++)

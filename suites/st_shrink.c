@@ -145,7 +145,7 @@ size_t st_shrink_count_lines(const char *text)
 static int first_word(const char *l, const char *w)
 {
     size_t n = strlen(w);
-    return strncmp(l, w, n) == 0 && (l[n] == ' ' || l[n] == '\t' || l[n] == '\0');
+    return l && strncmp(l, w, n) == 0 && (l[n] == ' ' || l[n] == '\t' || l[n] == '\0');
 }
 
 /* The kept lines (with keep overridden by mask when not NULL), one blank line before each step
@@ -154,15 +154,15 @@ static char *join(const struct shr *s, const unsigned char *mask)
 {
     size_t len = 1;
     for (size_t i = 0; i < s->n; i++)
-        len += strlen(s->line[i]) + 2;
+        len += (s->line[i] ? strlen(s->line[i]) : 0) + 2;
     char *t = malloc(len), *p = t;
     if (!t)
         return NULL;
     int script = 0;
     for (size_t i = 0; i < s->n; i++) {
-        if (!(mask ? mask[i] : s->keep[i]))
-            continue;
         const char *l = s->line[i];
+        if (!(mask ? mask[i] : s->keep[i]) || !l)
+            continue;
         int is_act = first_word(l, "lookup") || first_word(l, "forward-lookup");
         if (first_word(l, "step") || (is_act && !script))
             *p++ = '\n';
@@ -472,7 +472,7 @@ static int pass_numbers(struct shr *s)
 static int split(struct shr *s, const char *text)
 {
     size_t cap = 64;
-    s->line = malloc(cap * sizeof *s->line);
+    s->line = calloc(cap, sizeof *s->line);
     if (!s->line)
         return -1;
     for (const char *p = text; *p;) {
@@ -493,6 +493,7 @@ static int split(struct shr *s, const char *text)
             char **nl = realloc(s->line, 2 * cap * sizeof *nl);
             if (!nl)
                 return -1;
+            memset(nl + cap, 0, cap * sizeof *nl);
             s->line = nl;
             cap *= 2;
         }
