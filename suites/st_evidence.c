@@ -124,6 +124,8 @@ const char *st_reason_text(enum reason r)
     case RS_VALID: return "within the route's TTL";
     case RS_UNKNOWN: return "the step that answered the last lookup is not known";
     case RS_FWD_FAILED: return "the forward host's last resolution failed";
+    case RS_TARGET_TEMPFAIL:
+        return "the target answered a temporary failure although DNS answered";
     case RS_NONE: break;
     }
     return "";
@@ -218,8 +220,8 @@ static int addr_in_best(const char *norm, const char *addr)
     if (rc_route_parse(norm, "", 0, &r, why, sizeof why) != RC_OK)
         return 0;
     int found = 0;
-    for (size_t i = 0; i < rc_route_count(r) && !found && rc_route_pref(r, i) == rc_route_pref(r, 0);
-         i++)
+    size_t n = rc_route_count(r);
+    for (size_t i = 0; i < n && !found && rc_route_pref(r, i) == rc_route_pref(r, 0); i++)
         for (size_t j = 0; j < rc_route_addr_count(r, i) && !found; j++)
             found = strcmp(rc_route_addr(r, i, j), addr) == 0;
     rc_route_free(r);

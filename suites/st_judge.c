@@ -43,9 +43,14 @@ static enum st_verdict play_verdict(const struct st_clause *cl, const struct st_
         st_ev_note(e, "%s: %zu action(s) not judged: a lookup's queries spanned a step switch "
                       "and its answer does not tell which step answered it", name,
                    e->unsure_span);
-    if (e->unsure > e->unsure_span)
+    if (e->unsure_tempfail)
+        st_ev_note(e, "%s: %zu action(s) not judged: the lookup of that domain before them was "
+                      "answered with a temporary failure although DNS answered (the target's "
+                      "resolver gave up waiting), so what it kept is not known", name,
+                   e->unsure_tempfail);
+    if (e->unsure > e->unsure_span + e->unsure_tempfail)
         st_ev_note(e, "%s: %zu action(s) within %.2f s of a TTL boundary or step switch not "
-                      "judged", name, e->unsure - e->unsure_span, a->tol);
+                      "judged", name, e->unsure - e->unsure_span - e->unsure_tempfail, a->tol);
     if (e->error)
         return ST_ERROR;
     if (e->na)
@@ -68,7 +73,7 @@ static enum st_verdict play_verdict(const struct st_clause *cl, const struct st_
 static enum st_verdict judge_play(const struct st_clause *cl, enum st_spec spec,
                                   const struct st_analysis *a, struct st_ev *e)
 {
-    e->judged = e->bad = e->unsure = e->unsure_span = 0;
+    e->judged = e->bad = e->unsure = e->unsure_span = e->unsure_tempfail = 0;
     e->na = e->error = 0;
     if (a->p->error) {
         st_ev_note(e, "%s: %s", st_an_name(a), a->p->why);

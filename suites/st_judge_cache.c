@@ -24,9 +24,12 @@ static int concerns(const struct st_analysis *a, size_t i, int s, unsigned mask,
     const struct st_act *act = &a->acts[i];
     if (!st_selected(&a->p->obs[i], sel))
         return 0;
-    if (act->ex[s].reason == RS_UNKNOWN) {
+    if (act->ex[s].reason == RS_UNKNOWN || act->ex[s].reason == RS_TARGET_TEMPFAIL) {
         e->unsure++;
-        e->unsure_span++;
+        if (act->ex[s].reason == RS_UNKNOWN)
+            e->unsure_span++;
+        else
+            e->unsure_tempfail++;
         return 0;
     }
     if (!(mask & M(act->ex[s].reason)))
