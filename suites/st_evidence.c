@@ -75,6 +75,14 @@ void st_ev_note(struct st_ev *e, const char *fmt, ...)
     fflush(e->note);
 }
 
+int st_ev_unseen(struct st_ev *e, const struct st_obs *o)
+{
+    if (!o->ans.unseen)
+        return 0;
+    e->unseen++;
+    return 1;
+}
+
 void st_ev_unsure(struct st_ev *e, const struct st_act *act)
 {
     e->unsure++;
