@@ -58,6 +58,7 @@ awk '
         if (v == "NON-STRICT") return "n-s"
         if (v == "N/A") return "n/a"
         if (v == "INFO") return "info"
+        if (v == "NOT-RUN") return "not run"
         if (v == "FAIL") return "**FAIL**"
         return "**" v "**"
     }
@@ -74,6 +75,7 @@ awk '
     END {
         printf "## The matrix\n\n"
         printf "`pass`, **FAIL**, `n-s` (NON-STRICT: a SHOULD not met), `n/a` (not applicable), `info`,"
+        printf " `not run` (the run left the scenarios of the clause out; the report says why), **ERROR**,"
         printf " — (not in that run: a clause of the other spec, or one added after the run);"
         printf " each target is judged against the spec it claims (the MTAs and stacks: `ttl`;"
         printf " `model:legacy`: `legacy`). A row links to its report, which has the evidence"
