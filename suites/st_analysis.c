@@ -267,6 +267,19 @@ static void find_step(struct st_analysis *a, size_t i)
             act->unsure = UNSURE_SPAN;
         }
     } else {
+        /* No query: the target answered from its cache, so the answer shows what DNS said when
+         * it last fetched the key (legacy: the first route, for ever; ttl: a route within its
+         * TTL), not the step in force now. Only a key never fetched is judged by that step. */
+        for (size_t j = i; j-- > 0;) {
+            const struct st_act *prev = &a->acts[j];
+            if (prev->key != act->key || prev->own_queries == 0)
+                continue;
+            act->step = prev->step;
+            act->step_known = prev->step_known;
+            act->unsure = prev->unsure;
+            act->ref = &k->refs[act->step];
+            return;
+        }
         uint64_t tms = o->t <= 0 ? 0 : (uint64_t)(o->t * 1000.0 + 0.5);
         act->step = fx_scenario_step_at(a->sc, tms);
         for (size_t s = 1; s < a->nsteps && a->tol > 0; s++) {
