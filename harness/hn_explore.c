@@ -586,7 +586,7 @@ int hn_explore_main(int argc, char **argv)
         }
     x.gcfg.real_time = !x.virtual_time;
     if (!cases_given)
-        x.gcfg.cases = x.virtual_time ? 8 : 4;
+        x.gcfg.cases = x.virtual_time ? 32 : 4;
     if (!jobs)
         jobs = x.virtual_time ? 2 : 8;
     if (!seed_given)
