@@ -529,13 +529,13 @@ fail:
 }
 
 /* Same recipient, ignoring case and a trailing dot on the domain. */
+/* The sink's recipient is the injected one when their local parts agree: "mxttl-N" is unique
+ * within an instance (seq), and the MTA may rewrite the domain -- RFC 1123 §5.2.2 has a sender
+ * put a CNAME's canonical name in RCPT (Sendmail does), a trailing dot may go or stay. */
 static int same_rcpt(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la && a[la - 1] == '.')
-        la--;
-    if (lb && b[lb - 1] == '.')
-        lb--;
+    const char *at_a = strrchr(a, '@'), *at_b = strrchr(b, '@');
+    size_t la = at_a ? (size_t)(at_a - a) : strlen(a), lb = at_b ? (size_t)(at_b - b) : strlen(b);
     return la == lb && !strncasecmp(a, b, la);
 }
 
