@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void greeting(const char *line)
 {
     struct st_caps caps, again;
-    char why[256] = "", buf[HN_PROTO_LINE_MAX];
+    char why[256] = "", buf[HN_PROTO_REQ_MAX];
     int rc = hn_proto_parse_greeting(line, &caps, why, sizeof why);
     if (rc != 0) {
         if (rc != -1 || why[0] == '\0')
@@ -57,23 +57,34 @@ static void request(const char *line)
 static void answer(const char *line, unsigned long id)
 {
     struct st_answer ans, again;
-    char why[256] = "", buf[HN_PROTO_LINE_MAX];
+    char why[256] = "";
     memset(&ans, 0, sizeof ans);
     int rc = hn_proto_parse_answer(line, id, &ans, why, sizeof why);
     if (rc != 0) {
-        if ((rc != 1 && rc != -1) || (rc == -1 && why[0] == '\0') || !TERMINATED(why))
+        if ((rc != 1 && rc != -1) || (rc == -1 && why[0] == '\0') || !TERMINATED(why) ||
+            ans.route != NULL)
             abort();
         return;
     }
-    if (!TERMINATED(ans.route_text) || !TERMINATED(ans.why) ||
-        (unsigned)ans.status >= RC_STATUS_COUNT)
+    if (!TERMINATED(ans.why) || (unsigned)ans.kind >= RC_REPLY_COUNT ||
+        (ans.kind == RC_REPLY_ROUTE) != (ans.route != NULL))
         abort();
-    hn_proto_format_answer(id, &ans, buf, sizeof buf);
+    /* formatting and parsing again gives the same answer (the route text is canonical then) */
+    char *buf = hn_proto_format_answer(id, ans.kind, ans.route, ans.why);
+    if (buf == NULL)
+        abort();
     memset(&again, 0, sizeof again);
-    if (hn_proto_parse_answer(buf, id, &again, why, sizeof why) != 0 ||
-        again.status != ans.status || again.ttl != ans.ttl ||
-        strcmp(again.route_text, ans.route_text) != 0)
+    char *t1 = ans.route ? rc_route_text(ans.route) : NULL;
+    char *t2 = NULL;
+    if (hn_proto_parse_answer(buf, id, &again, why, sizeof why) != 0 || again.kind != ans.kind ||
+        rc_route_ttl(again.route) != rc_route_ttl(ans.route) ||
+        (ans.route && (!(t2 = rc_route_text(again.route)) || !t1 || strcmp(t1, t2) != 0)))
         abort();
+    free(t1);
+    free(t2);
+    free(buf);
+    st_answer_clear(&ans);
+    st_answer_clear(&again);
 }
 
 static void ok_reply(const char *line, unsigned long id)

@@ -20,6 +20,7 @@
 #include "fx_cli.h"
 #include "fx_server.h"
 #include "hn_diff.h"
+#include "hn_paths.h"
 #include "hn_report.h"
 #include "hn_target.h"
 #include "rc_cache.h"
@@ -29,15 +30,6 @@
 
 #ifndef MXTTL_VERSION
 #define MXTTL_VERSION "0"
-#endif
-#ifndef MXTTL_SOURCE_SCENARIOS
-#define MXTTL_SOURCE_SCENARIOS ""
-#endif
-#ifndef MXTTL_INSTALL_SCENARIOS
-#define MXTTL_INSTALL_SCENARIOS "/usr/local/share/mxttl/scenarios"
-#endif
-#ifndef MXTTL_TARGETS_DIR
-#define MXTTL_TARGETS_DIR "targets"
 #endif
 
 enum { EXIT_CONFORMS = 0, EXIT_NONCONFORM = 1, EXIT_USAGE = 2, EXIT_INFRA = 3 };
@@ -58,23 +50,116 @@ static void on_signal(int sig)
     stop_flag = sig;
 }
 
+/* One entry per command: its synopsis and what `mxttl help COMMAND` / `COMMAND --help` adds.
+ * The man page (docs/man/mxttl.1.scd) says the same at length. */
+struct command_help {
+    const char *name;
+    const char *synopsis;
+    const char *detail;
+};
+
+static const struct command_help commands[] = {
+    {"run",
+     "mxttl run [--target T]... [--spec legacy|ttl] [--clause ID]...\n"
+     "                 [--time virtual|real] [--jobs N] [--report DIR]\n"
+     "                 [--dnsmasq PATH] [--scenarios DIR]",
+     "Plays the scenario library against each target and writes DIR/report.html, report.md,\n"
+     "results.json and junit.xml (default DIR: mxttl-report).\n"
+     "  --target T         model:legacy, model:ttl[+FAULT,...], driver:CMD, smtp:FILE, or an\n"
+     "                     installed MTA description (postfix, exim, postfix+cache); repeatable;\n"
+     "                     default model:legacy and model:ttl\n"
+     "  --spec S           judge every target against legacy or ttl (default: the mode each\n"
+     "                     target claims)\n"
+     "  --clause ID        only this clause (repeatable; see mxttl list clauses)\n"
+     "  --time T           virtual (default; model and driver targets) or real\n"
+     "  --jobs N           plays at once, 1..64 (default 8)\n"
+     "  --report DIR       where the report goes\n"
+     "  --dnsmasq PATH     the dnsmasq program (default /usr/sbin/dnsmasq, then PATH)\n"
+     "  --scenarios DIR    scenario library (default: the installed one)"},
+    {"list", "mxttl list [clauses|scenarios|targets] [--scenarios DIR]",
+     "Prints SPEC.md's clauses (default), the scenario library, or the known targets."},
+    {"report", "mxttl report DIR... [--out DIR]",
+     "Merges the results.json of several runs (or shards of one) into one side-by-side\n"
+     "report (default --out mxttl-report-merged)."},
+    {"diff", "mxttl diff OLD NEW",
+     "Prints the verdicts that changed between two reports (directories or results.json\n"
+     "files); exit 1 if any got worse or disappeared."},
+    {"fixture", "mxttl fixture serve [--listen ADDR] [--port N] [--time virtual|real]\n"
+     "                 [--dnsmasq PATH] SCENARIO|FILE.scn\n"
+     "       mxttl fixture check FILE.scn...",
+     "serve: runs the DNS fixture on one scenario until interrupted, printing each query;\n"
+     "check: parses and lints scenario files."},
+    {"help", "mxttl help [COMMAND]", "Prints the usage of every command, or of one."},
+};
+
+static const struct command_help *command_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
 static void usage(FILE *f)
 {
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "%s %s\n", i ? "      " : "usage:", commands[i].synopsis);
     fprintf(f,
-            "usage: mxttl run [--target T]... [--spec legacy|ttl] [--clause ID]...\n"
-            "                 [--time virtual|real] [--jobs N] [--report DIR]\n"
-            "                 [--dnsmasq PATH] [--scenarios DIR]\n"
-            "       mxttl list [clauses|scenarios|targets]\n"
-            "       mxttl report DIR... [--out DIR]\n"
-            "       mxttl diff OLD NEW\n"
-            "       mxttl fixture serve [options of mxttl-fixture serve] SCENARIO|FILE.scn\n"
+            "       mxttl --version\n"
             "targets: model:legacy, model:ttl[+FAULT,...], driver:CMD, smtp:FILE\n"
             "defaults: model:legacy and model:ttl, virtual time, --jobs 8, --report "
             "mxttl-report\n"
             "environment: MXTTL_SCENARIOS (scenario directory), MXTTL_DRIVER_TIMEOUT "
-            "(seconds per driver reply, default 10)\n"
+            "(seconds per driver reply, default 10), NO_COLOR (no colour)\n"
             "exit: 0 conforms, 1 does not conform, 2 usage/input error, 3 infrastructure "
-            "error\n");
+            "error\n"
+            "mxttl help COMMAND, mxttl COMMAND --help: one command; man mxttl: everything\n");
+}
+
+static void command_usage(const struct command_help *h, FILE *f)
+{
+    fprintf(f, "usage: %s\n\n%s\n", h->synopsis, h->detail);
+}
+
+/* `mxttl help [COMMAND]`: usage on stdout, exit 0; an unknown command is a usage error. */
+static int cmd_help(int argc, char **argv)
+{
+    if (argc < 3) {
+        usage(stdout);
+        return 0;
+    }
+    const struct command_help *h = command_find(argv[2]);
+    if (!h) {
+        fprintf(stderr, "mxttl help: unknown command \"%s\"\n", argv[2]);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    command_usage(h, stdout);
+    return 0;
+}
+
+/* Verdict words in colour only on a terminal, never with NO_COLOR set (no-color.org) or
+ * TERM=dumb. */
+static int use_colour;
+
+static void colour_init(void)
+{
+    const char *nc = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+    use_colour = isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
+}
+
+static const char *verdict_colour(enum st_verdict v)
+{
+    if (!use_colour)
+        return "";
+    switch (v) {
+    case ST_PASS: return "\033[32m";
+    case ST_FAIL: return "\033[31m";
+    case ST_ERROR: return "\033[1;31m";
+    case ST_NONSTRICT: return "\033[33m";
+    default: return "";
+    }
 }
 
 static int is_dir(const char *p)
@@ -83,7 +168,7 @@ static int is_dir(const char *p)
     return p && *p && stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-/* --scenarios, then $MXTTL_SCENARIOS, then the source tree, then the install path. */
+/* --scenarios, then $MXTTL_SCENARIOS, then the installed library, then the source tree. */
 static const char *scenario_dir(const char *opt)
 {
     if (opt)
@@ -91,9 +176,7 @@ static const char *scenario_dir(const char *opt)
     const char *e = getenv("MXTTL_SCENARIOS");
     if (e && *e)
         return e;
-    if (is_dir(MXTTL_SOURCE_SCENARIOS))
-        return MXTTL_SOURCE_SCENARIOS;
-    return MXTTL_INSTALL_SCENARIOS;
+    return hn_path_data(HN_PATH_SCENARIOS);
 }
 
 static int load_library(const char *dir, struct st_library **lib)
@@ -144,18 +227,24 @@ static int cmd_list(int argc, char **argv)
     if (strcmp(what, "targets") == 0) {
         printf("model:legacy    the reference model, legacy mode (Exchange 5.5 IMS, EnableTTL=0)\n");
         printf("model:ttl       the reference model, TTL mode (EnableTTL=1)\n");
-        for (unsigned bit = 1; bit <= 0x40; bit <<= 1)
-            printf("model:ttl+%-16s deliberate fault: %s\n", rc_fault_str(bit),
-                   rc_fault_desc(bit));
+#define HN_LIST_FAULT(sym, bit, name, desc) \
+    printf("model:ttl+%-16s deliberate fault: %s\n", name, desc);
+        RC_FAULT_LIST(HN_LIST_FAULT)
+#undef HN_LIST_FAULT
+#define HN_LIST_VARIANT(sym, bit, name, desc) \
+    printf("model:ttl+%-16s conformant variant (not a fault): %s\n", name, desc);
+        RC_VARIANT_LIST(HN_LIST_VARIANT)
+#undef HN_LIST_VARIANT
         printf("driver:CMD      any program speaking harness/PROTOCOL.md, e.g. "
                "driver:mxttl-model-driver\n");
-        DIR *d = opendir(MXTTL_TARGETS_DIR);
+        const char *tdir = hn_path_data(HN_PATH_TARGETS);
+        DIR *d = opendir(tdir);
         if (d) {
             struct dirent *de;
             while ((de = readdir(d))) {
                 size_t l = strlen(de->d_name);
                 if (l > 4 && strcmp(de->d_name + l - 4, ".mta") == 0)
-                    printf("smtp:%s/%s\n", MXTTL_TARGETS_DIR, de->d_name);
+                    printf("smtp:%s/%s\n", tdir, de->d_name);
             }
             closedir(d);
         }
@@ -279,10 +368,13 @@ static void print_target(const struct st_target_result *tr)
            tr->class_reason ? tr->class_reason : "");
     for (size_t i = 0; i < tr->nclauses; i++) {
         const struct st_clause_result *c = &tr->clauses[i];
-        printf("  %-7s %-6s %-10s %s\n", c->clause, st_level_str(c->level),
-               st_verdict_str(c->verdict), c->scenario ? c->scenario : "");
+        const char *col = verdict_colour(c->verdict);
+        printf("  %-7s %-6s %s%-10s%s %s\n", c->clause, st_level_str(c->level), col,
+               st_verdict_str(c->verdict), *col ? "\033[0m" : "", c->scenario ? c->scenario : "");
         /* the first line of evidence for what needs attention; the report has the rest */
-        const char *why = c->verdict == ST_ERROR || c->verdict == ST_NA ? c->note
+        const char *why = c->verdict == ST_ERROR || c->verdict == ST_NA ||
+                                  c->verdict == ST_NOTRUN
+                              ? c->note
                           : c->verdict == ST_FAIL || c->verdict == ST_NONSTRICT ? c->observed
                                                                                  : NULL;
         if (why && *why) {
@@ -517,12 +609,26 @@ out:
 
 int main(int argc, char **argv)
 {
+    colour_init();
     if (argc < 2) {
         /* the embedded default: both model modes, virtual time, ./mxttl-report */
         char *av[] = {argv[0], "run", NULL};
         return cmd_run(2, av);
     }
     const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("mxttl %s\n", MXTTL_VERSION);
+        return 0;
+    }
+    /* COMMAND --help (or -h) anywhere among its arguments: that command's usage, exit 0 */
+    const struct command_help *h = command_find(cmd);
+    for (int i = 2; h && i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            command_usage(h, stdout);
+            return 0;
+        }
+    if (strcmp(cmd, "help") == 0)
+        return cmd_help(argc, argv);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc, argv);
     if (strcmp(cmd, "list") == 0)
@@ -533,7 +639,7 @@ int main(int argc, char **argv)
         return cmd_diff(argc, argv);
     if (strcmp(cmd, "fixture") == 0)
         return cmd_fixture(argc, argv);
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage(stdout);
         return 0;
     }

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rc_name.h"
+#include "rc_reply.h"
+#include "rc_route.h"
 #include "rc_status.h"
 
 /* Parses a decimal unsigned number that fills the token. 0 ok, -1 not a number. */
@@ -34,23 +37,23 @@ static int printable(const char *s)
     return 1;
 }
 
-/* Copies line into buf (HN_PROTO_LINE_MAX octets) for tokenising. 0 ok; -1 with *why naming
+/* Copies line into buf (HN_PROTO_REQ_MAX octets) for tokenising. 0 ok; -1 with *why naming
  * `what` if it is too long or (when need_printable) not printable ASCII. */
 static int copy_line(const char *line, char *buf, int need_printable, const char *what,
                      char *why, size_t whylen)
 {
-    if (strlen(line) >= HN_PROTO_LINE_MAX || (need_printable && !printable(line))) {
+    if (strlen(line) >= HN_PROTO_REQ_MAX || (need_printable && !printable(line))) {
         snprintf(why, whylen, "%s", what);
         return -1;
     }
-    snprintf(buf, HN_PROTO_LINE_MAX, "%s", line);
+    snprintf(buf, HN_PROTO_REQ_MAX, "%s", line);
     return 0;
 }
 
 int hn_proto_parse_greeting(const char *line, struct st_caps *caps, char *why, size_t whylen)
 {
     memset(caps, 0, sizeof *caps);
-    char buf[HN_PROTO_LINE_MAX];
+    char buf[HN_PROTO_REQ_MAX];
     if (copy_line(line, buf, 1, "greeting is not one line of printable ASCII", why, whylen) != 0)
         return -1;
     char *save = NULL;
@@ -152,7 +155,7 @@ void hn_proto_format_greeting(const struct st_caps *caps, char *buf, size_t bufl
 int hn_proto_parse_request(const char *line, struct hn_request *req, char *why, size_t whylen)
 {
     memset(req, 0, sizeof *req);
-    char buf[HN_PROTO_LINE_MAX];
+    char buf[HN_PROTO_REQ_MAX];
     if (copy_line(line, buf, 1, "request is not one line of printable ASCII", why, whylen) != 0)
         return -1;
     char *save = NULL;
@@ -249,22 +252,29 @@ static void flatten(char *s)
             *s = ' ';
 }
 
-void hn_proto_format_answer(unsigned long id, const struct st_answer *ans, char *buf,
-                            size_t buflen)
+char *hn_proto_format_answer(unsigned long id, enum rc_reply_kind kind,
+                             const struct rc_route *route, const char *reason)
 {
     char why[256];
-    snprintf(why, sizeof why, "%s", ans->why);
+    snprintf(why, sizeof why, "%s", reason ? reason : "");
     flatten(why);
-    if (ans->status == RC_OK)
-        snprintf(buf, buflen, "ROUTE %lu %u %s", id, ans->ttl, ans->route_text);
-    else if (ans->status == RC_RETRY)
-        snprintf(buf, buflen, "TEMPFAIL %lu%s%s", id, why[0] ? " " : "", why);
-    else if (rc_status_is_noroute(ans->status))
-        snprintf(buf, buflen, "NOROUTE %lu %s%s%s", id, rc_status_str(ans->status),
+    char head[400], *out = NULL;
+    if (kind == RC_REPLY_ROUTE && route != NULL) {
+        size_t n = rc_route_format(route, NULL, 0);
+        int h = snprintf(head, sizeof head, "ROUTE %lu %u ", id, rc_route_ttl(route));
+        out = malloc((size_t)h + n + 1);
+        if (out != NULL) {
+            memcpy(out, head, (size_t)h);
+            rc_route_format(route, out + h, n + 1);
+        }
+        return out;
+    }
+    if (rc_reply_is_noroute(kind))
+        snprintf(head, sizeof head, "NOROUTE %lu %s%s%s", id, rc_reply_str(kind),
                  why[0] ? " " : "", why);
     else
-        snprintf(buf, buflen, "ERROR %lu %s%s%s", id, rc_status_str(ans->status),
-                 why[0] ? ": " : "", why);
+        snprintf(head, sizeof head, "TEMPFAIL %lu%s%s", id, why[0] ? " " : "", why);
+    return strdup(head);
 }
 
 /* Splits "KW ID rest": returns 0 with kw/rest set, -1 with why. Checks the id. */
@@ -299,135 +309,80 @@ static int head(char *buf, unsigned long id, char **kw, char **rest, char *why, 
     return 0;
 }
 
-/* Checks one exchanger's host name (len octets at s): at most 253 octets (one trailing dot, the
- * root, not counted), every label 1..63 octets. A name DNS cannot carry is a driver bug, so the
- * reply is a protocol error instead of a route to judge. */
-static int name_check(const char *s, size_t len, char *why, size_t whylen)
+/* ROUTE's "TTL ROUTE" after the id: the route read by the model's one parser. */
+static int parse_route(char *rest, struct st_answer *ans, char *why, size_t whylen)
 {
-    size_t n = len;
-    if (n > 1 && s[n - 1] == '.')
-        n--;
-    if (n == 0 || n > 253) {
-        snprintf(why, whylen, "ROUTE exchanger name of %zu octets: want 1..253", n);
+    char *sp = strchr(rest, ' ');
+    unsigned long long ttl;
+    if (!sp) {
+        snprintf(why, whylen, "ROUTE needs a TTL and a route");
         return -1;
     }
-    size_t lab = 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i < n && s[i] != '.') {
-            lab++;
-            continue;
-        }
-        if (lab == 0 || lab > 63) {
-            snprintf(why, whylen, "ROUTE exchanger name \"%.60s%s\" has a label of %zu octets: "
-                                  "want 1..63", s, len > 60 ? "..." : "", lab);
-            return -1;
-        }
-        lab = 0;
+    *sp = '\0';
+    if (num(rest, 0xffffffffUL, &ttl) != 0) {
+        snprintf(why, whylen, "ROUTE TTL \"%s\" is not a number", rest);
+        return -1;
     }
+    char w[256];
+    enum rc_status st = rc_route_parse(sp + 1, "", (uint32_t)ttl, &ans->route, w, sizeof w);
+    if (st != RC_OK) {
+        snprintf(why, whylen, "ROUTE %s", st == RC_NOMEM ? "out of memory" : w);
+        return -1;
+    }
+    ans->kind = RC_REPLY_ROUTE;
     return 0;
-}
-
-/* Checks a ROUTE's exchanger list: "PREF NAME[ ADDR,...]" joined by "; ", every preference
- * 0..65535 and every name as name_check() wants. Addresses are left to the judge. */
-static int route_check(const char *route, char *why, size_t whylen)
-{
-    const char *p = route;
-    for (;;) {
-        size_t dl = strspn(p, "0123456789");
-        char digits[8];
-        unsigned long long pref;
-        if (dl == 0 || dl >= sizeof digits || p[dl] != ' ') {
-            snprintf(why, whylen, "ROUTE route \"%.60s\" is not \"PREF NAME ADDR,...; ...\" "
-                                  "or an address", route);
-            return -1;
-        }
-        memcpy(digits, p, dl);
-        digits[dl] = '\0';
-        if (num(digits, 65535, &pref) != 0) {
-            snprintf(why, whylen, "ROUTE preference %s: want 0..65535", digits);
-            return -1;
-        }
-        const char *name = p + dl + 1;
-        size_t nl = strcspn(name, " ;");
-        if (name_check(name, nl, why, whylen) != 0)
-            return -1;
-        const char *semi = strchr(name + nl, ';');
-        if (!semi)
-            return 0;
-        if (semi[1] != ' ') {
-            snprintf(why, whylen, "ROUTE route \"%.60s\": want \"; \" between exchangers", route);
-            return -1;
-        }
-        p = semi + 2;
-    }
 }
 
 int hn_proto_parse_answer(const char *line, unsigned long id, struct st_answer *ans, char *why,
                           size_t whylen)
 {
     memset(ans, 0, sizeof *ans);
-    char buf[HN_PROTO_LINE_MAX];
-    if (copy_line(line, buf, 0, "reply too long", why, whylen) != 0)
+    if (strlen(line) >= HN_PROTO_LINE_MAX) {
+        snprintf(why, whylen, "reply over %u octets", HN_PROTO_LINE_MAX);
         return -1;
-    char *kw, *rest;
-    if (head(buf, id, &kw, &rest, why, whylen) != 0)
-        return -1;
-    if (strcmp(kw, "ROUTE") == 0) {
-        char *sp = strchr(rest, ' ');
-        unsigned long long ttl;
-        if (!sp) {
-            snprintf(why, whylen, "ROUTE needs a TTL and a route");
-            return -1;
-        }
-        *sp = '\0';
-        if (num(rest, 0xffffffffUL, &ttl) != 0) {
-            snprintf(why, whylen, "ROUTE TTL \"%s\" is not a number", rest);
-            return -1;
-        }
-        const char *route = sp + 1;
-        if (!*route || strlen(route) >= sizeof ans->route_text) {
-            snprintf(why, whylen, "ROUTE without a route or route too long");
-            return -1;
-        }
-        int bare_addr = strspn(route, "0123456789abcdefABCDEF.:") == strlen(route);
-        if (!bare_addr && route_check(route, why, whylen) != 0)
-            return -1;
-        ans->status = RC_OK;
-        ans->ttl = (uint32_t)ttl;
-        snprintf(ans->route_text, sizeof ans->route_text, "%s", route);
-        return 0;
     }
-    if (strcmp(kw, "NOROUTE") == 0) {
+    char *buf = strdup(line);
+    if (buf == NULL) {
+        snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    char *kw, *rest;
+    int rc = -1;
+    if (head(buf, id, &kw, &rest, why, whylen) != 0) {
+        rc = -1;
+    } else if (strcmp(kw, "ROUTE") == 0) {
+        rc = parse_route(rest, ans, why, whylen);
+    } else if (strcmp(kw, "NOROUTE") == 0) {
         char *sp = strchr(rest, ' ');
         if (sp)
             *sp = '\0';
-        enum rc_status st;
-        if (rc_status_from_str(rest, &st) != 0 || !rc_status_is_noroute(st)) {
+        enum rc_reply_kind k;
+        if (rc_reply_from_str(rest, &k) != 0 || !rc_reply_is_noroute(k)) {
             snprintf(why, whylen, "NOROUTE reason \"%s\": want nxdomain, nullmx or noaddr", rest);
-            return -1;
+        } else {
+            ans->kind = k;
+            snprintf(ans->why, sizeof ans->why, "%s", sp ? sp + 1 : "");
+            rc = 0;
         }
-        ans->status = st;
-        snprintf(ans->why, sizeof ans->why, "%s", sp ? sp + 1 : "");
-        return 0;
-    }
-    if (strcmp(kw, "TEMPFAIL") == 0) {
-        ans->status = RC_RETRY;
+    } else if (strcmp(kw, "TEMPFAIL") == 0) {
+        ans->kind = RC_REPLY_TEMPFAIL;
         snprintf(ans->why, sizeof ans->why, "%s", rest);
-        return 0;
-    }
-    if (strcmp(kw, "ERROR") == 0) {
+        rc = 0;
+    } else if (strcmp(kw, "ERROR") == 0) {
         snprintf(why, whylen, "driver error: %s", rest);
-        return 1;
+        rc = 1;
+    } else {
+        snprintf(why, whylen, "unknown reply \"%.40s\"", kw);
     }
-    snprintf(why, whylen, "unknown reply \"%.40s\"", kw);
-    return -1;
+    free(buf);
+    return rc;
 }
 
 int hn_proto_parse_ok(const char *line, unsigned long id, size_t *capacity, char *why,
                       size_t whylen)
 {
-    char buf[HN_PROTO_LINE_MAX];
-    if (copy_line(line, buf, 0, "reply too long", why, whylen) != 0)
+    char buf[HN_PROTO_REQ_MAX];
+    if (copy_line(line, buf, 0, "reply over 4096 octets (only ROUTE may be longer)", why, whylen) != 0)
         return -1;
     char *kw, *rest;
     if (head(buf, id, &kw, &rest, why, whylen) != 0)

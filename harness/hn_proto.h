@@ -12,7 +12,11 @@
 #include "st_target.h"
 
 #define HN_PROTO_VERSION 1
-#define HN_PROTO_LINE_MAX 4096   /* octets per line, LF included */
+/* Octets per line, LF included: requests from the harness and the greeting and OK lines. */
+#define HN_PROTO_REQ_MAX 4096
+/* Octets per reply line from a driver (ROUTE can be long: a route of any size DNS carries in
+ * practice, see PROTOCOL.md); the harness grows its buffer up to this bound. */
+#define HN_PROTO_LINE_MAX (16u * 1024u * 1024u)
 
 /* Parses a greeting "MXTTL-DRIVER 1 key=value ..." into caps (zeroed first). Unknown keys are
  * ignored. 0, or -1 with *why naming the problem. */
@@ -39,12 +43,18 @@ struct hn_request {
 /* Parses one request line (no LF). 0, or -1 with *why. */
 int hn_proto_parse_request(const char *line, struct hn_request *req, char *why, size_t whylen);
 
-/* Formats the reply to request `id` carrying ans: ROUTE / NOROUTE / TEMPFAIL (no LF). */
-void hn_proto_format_answer(unsigned long id, const struct st_answer *ans, char *buf,
-                            size_t buflen);
-/* Parses a reply line to request `id` into ans. Returns 0 for ROUTE/NOROUTE/TEMPFAIL, 1 for an
+/* The reply to request `id` carrying an answer of this kind: ROUTE (route borrowed, its TTL
+ * and rc_route_format's text) / NOROUTE / TEMPFAIL (also for a refusal: version 1 has no word
+ * for it) with why. Without LF, in a new string the caller frees with free(); NULL when out of
+ * memory. */
+char *hn_proto_format_answer(unsigned long id, enum rc_reply_kind kind,
+                             const struct rc_route *route, const char *why);
+/* Parses a reply line (up to HN_PROTO_LINE_MAX octets) to request `id` into ans (zeroed first;
+ * on 0 the caller frees it with st_answer_clear). The route is read by rc_route_parse, so "0 ."
+ * (the root as exchanger) is a route to judge. Returns 0 for ROUTE/NOROUTE/TEMPFAIL, 1 for an
  * "ERROR id text" reply (the driver could not answer; text in *why), or -1 for a protocol
- * violation (wrong id, unknown keyword, bad syntax) with *why. */
+ * violation (wrong id, unknown keyword, bad syntax, a name DNS cannot carry) with *why; ans is
+ * empty then. */
 int hn_proto_parse_answer(const char *line, unsigned long id, struct st_answer *ans, char *why,
                           size_t whylen);
 /* Parses "OK id [key=value...]" to request id; *capacity set from "capacity=N" if given.

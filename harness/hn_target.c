@@ -10,7 +10,7 @@
 
 #include "rc_cache.h"
 
-/* hn_target_smtp.c / hn_target_smtp_none.c */
+/* hn_target_smtp.c */
 int hn_target_smtp_resolve(const char *arg, char *file, size_t filelen, char *why,
                            size_t whylen);
 int hn_target_smtp_new(struct st_target **out, const char *file, char *why, size_t whylen);
@@ -57,14 +57,20 @@ int hn_target_parse(const char *arg, struct hn_target_desc *out, char *why, size
             char *save = NULL;
             for (char *f = strtok_r(plus, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
                 unsigned bit;
-                if (rc_fault_from_str(f, &bit) != 0) {
-                    snprintf(why, whylen, "target %s: unknown fault \"%s\"", arg, f);
+                if (rc_fault_from_str(f, &bit) == 0) {
+                    out->faults |= bit;
+                } else if (rc_variant_from_str(f, &bit) == 0 && !out->legacy) {
+                    out->variants |= bit;
+                } else {
+                    snprintf(why, whylen, "target %s: unknown fault \"%s\"%s", arg, f,
+                             rc_variant_from_str(f, &bit) == 0
+                                 ? " (a conformant variant of TTL mode: model:ttl+NAME)"
+                                 : "");
                     return -1;
                 }
-                out->faults |= bit;
             }
-            if (!out->faults) {
-                snprintf(why, whylen, "target %s: '+' without a fault", arg);
+            if (!out->faults && !out->variants) {
+                snprintf(why, whylen, "target %s: '+' without a fault or variant", arg);
                 return -1;
             }
         }
@@ -91,7 +97,8 @@ int hn_target_make(void *ctx, struct st_target **out, char *why, size_t whylen)
     const struct hn_target_desc *d = ctx;
     switch (d->kind) {
     case HN_TARGET_MODEL:
-        return hn_model_target_new(out, d->name, d->legacy, d->faults, why, whylen);
+        return hn_model_target_new(out, d->name, d->legacy, d->faults, d->variants, why,
+                                   whylen);
     case HN_TARGET_DRIVER:
         return hn_driver_target_new(out, d->name, d->arg, d->timeout_ms, why, whylen);
     case HN_TARGET_SMTP:

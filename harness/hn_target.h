@@ -1,7 +1,8 @@
 /*
  * hn_target: the targets of the `mxttl` command behind st_target (suites/st_target.h), and the
  * parsing of their command-line names:
- *   model:legacy | model:ttl [+fault,fault...]   the reference model in process
+ *   model:legacy | model:ttl [+name,name...]     the reference model in process, with
+ *                                                deliberate faults and conformant variants
  *   driver:CMD                                    a program speaking harness/PROTOCOL.md
  *   smtp:FILE (or a shortcut name)               a real MTA (harness/mta, when built)
  */
@@ -19,6 +20,7 @@ struct hn_target_desc {
     char name[1024];       /* as given: "model:ttl+expiry-late" */
     int legacy;            /* model: legacy mode */
     unsigned faults;       /* model: RC_FAULT_* bits */
+    unsigned variants;     /* model: RC_VARIANT_* bits (conformant variants, TTL mode) */
     char arg[1024];        /* driver: the command; smtp: the description file */
     unsigned timeout_ms;   /* driver: bound on every read (default 10000) */
 };
@@ -39,7 +41,7 @@ int hn_target_default_spec(const struct hn_target_desc *d, enum st_spec *out, ch
 
 /* The individual targets. Each returns 0 or -1 with *why; caller frees with t->ops->free. */
 int hn_model_target_new(struct st_target **out, const char *name, int legacy, unsigned faults,
-                        char *why, size_t whylen);
+                        unsigned variants, char *why, size_t whylen);
 int hn_driver_target_new(struct st_target **out, const char *name, const char *cmd,
                          unsigned timeout_ms, char *why, size_t whylen);
 /* Kills every driver process group started and not yet reaped (SIGKILL). Async-signal-safe:

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "hn_proto.h"
+#include "rc_clock.h"
 #include "hn_target.h"
 
 struct driver {
@@ -27,8 +28,8 @@ struct driver {
     unsigned timeout_ms;
     pid_t pid;
     int fd;
-    char buf[2 * HN_PROTO_LINE_MAX];
-    size_t len;
+    char *buf;                 /* bytes read and not yet taken as lines; grows to the line limit */
+    size_t len, cap;
     unsigned long next_id;
     unsigned long lines_in;    /* lines received, for messages */
     int virtual_time;
@@ -76,9 +77,7 @@ void hn_driver_kill_all(void)
 
 static uint64_t now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    return rc_clock_mono_us() / 1000u;
 }
 
 /* Reaps the driver: waits up to wait_ms for it to exit by itself, then kills its process group
@@ -135,7 +134,9 @@ static void stop_driver(struct driver *d, int polite)
         d->fd = -1;
     }
     reap(d, 0);
-    d->len = 0;
+    free(d->buf);   /* a long line's buffer is not kept between plays */
+    d->buf = NULL;
+    d->len = d->cap = 0;
 }
 
 static int spawn(struct driver *d, const char *workdir, char *why, size_t whylen)
@@ -218,33 +219,59 @@ static void err_tail(const struct driver *d, char *why, size_t whylen)
     }
 }
 
-/* Reads one line (without LF, CR stripped) within the timeout. 0 ok; -1 with *why. */
-static int read_line(struct driver *d, char *line, size_t linelen, char *why, size_t whylen)
+/* Makes room to read more: doubles d->buf up to the line limit (plus a little, so that a line
+ * one octet over it is seen as such). -1 with *why when out of memory. */
+static int grow(struct driver *d, char *why, size_t whylen)
+{
+    if (d->cap - d->len >= 4096 || d->cap >= (size_t)HN_PROTO_LINE_MAX + 4096)
+        return 0;
+    size_t cap = d->cap ? 2 * d->cap : 8192;
+    if (cap > (size_t)HN_PROTO_LINE_MAX + 4096)
+        cap = (size_t)HN_PROTO_LINE_MAX + 4096;
+    char *nb = realloc(d->buf, cap);
+    if (!nb) {
+        snprintf(why, whylen, "out of memory for a line of %zu octets", d->len);
+        return -1;
+    }
+    d->buf = nb;
+    d->cap = cap;
+    return 0;
+}
+
+/* Reads one line (without LF, CR stripped) within the timeout into *line, a string the caller
+ * frees with free(). 0 ok; -1 with *why. */
+static int read_line(struct driver *d, char **line, char *why, size_t whylen)
 {
     uint64_t deadline = now_ms() + d->timeout_ms;
+    *line = NULL;
     for (;;) {
-        char *lf = memchr(d->buf, '\n', d->len);
+        char *lf = d->len ? memchr(d->buf, '\n', d->len) : NULL;
         if (lf) {
             size_t n = (size_t)(lf - d->buf);
             d->lines_in++;
-            if (n + 1 > HN_PROTO_LINE_MAX || n >= linelen) {
-                snprintf(why, whylen, "line %lu from the driver is over %d octets",
+            if (n + 1 > HN_PROTO_LINE_MAX) {
+                snprintf(why, whylen, "line %lu from the driver is over %u octets",
                          d->lines_in, HN_PROTO_LINE_MAX);
                 return -1;
             }
-            memcpy(line, d->buf, n);
-            line[n] = '\0';
-            if (n && line[n - 1] == '\r')
-                line[n - 1] = '\0';
+            *line = strndup(d->buf, n);
+            if (!*line) {
+                snprintf(why, whylen, "out of memory for line %lu", d->lines_in);
+                return -1;
+            }
+            if (n && (*line)[n - 1] == '\r')
+                (*line)[n - 1] = '\0';
             memmove(d->buf, lf + 1, d->len - n - 1);
             d->len -= n + 1;
             return 0;
         }
         if (d->len >= HN_PROTO_LINE_MAX) {
-            snprintf(why, whylen, "line %lu from the driver is over %d octets", d->lines_in + 1,
+            snprintf(why, whylen, "line %lu from the driver is over %u octets", d->lines_in + 1,
                      HN_PROTO_LINE_MAX);
             return -1;
         }
+        if (grow(d, why, whylen) != 0)
+            return -1;
         uint64_t now = now_ms();
         if (now >= deadline) {
             snprintf(why, whylen, "no answer within %.1f s (line %lu from the driver expected)",
@@ -257,7 +284,7 @@ static int read_line(struct driver *d, char *line, size_t linelen, char *why, si
             continue;
         if (r <= 0)
             continue;
-        ssize_t got = recv(d->fd, d->buf + d->len, sizeof d->buf - d->len, 0);
+        ssize_t got = recv(d->fd, d->buf + d->len, d->cap - d->len, 0);
         if (got < 0 && errno == EINTR)
             continue;
         if (got <= 0) {
@@ -293,11 +320,11 @@ static int read_line(struct driver *d, char *line, size_t linelen, char *why, si
 
 static int send_line(struct driver *d, const char *line, char *why, size_t whylen)
 {
-    char buf[HN_PROTO_LINE_MAX + 2];
+    char buf[HN_PROTO_REQ_MAX + 2];
     int len = snprintf(buf, sizeof buf, "%s\n", line);
-    if (len < 0 || (size_t)len >= sizeof buf) {
+    if (len < 0 || (size_t)len > HN_PROTO_REQ_MAX) {
         snprintf(why, whylen, "request of %zu octets is over the protocol's %d", strlen(line),
-                 HN_PROTO_LINE_MAX);
+                 HN_PROTO_REQ_MAX);
         return -1;
     }
     size_t n = (size_t)len;
@@ -329,16 +356,16 @@ static void proto_fail(struct driver *d, const char *got, const char *problem, c
 
 static int greet(struct driver *d, struct st_caps *caps, char *why, size_t whylen)
 {
-    char line[HN_PROTO_LINE_MAX], w[512];
-    if (read_line(d, line, sizeof line, w, sizeof w) != 0) {
+    char *line = NULL, w[512];
+    if (read_line(d, &line, w, sizeof w) != 0) {
         proto_fail(d, NULL, w, why, whylen);
         return -1;
     }
-    if (hn_proto_parse_greeting(line, caps, w, sizeof w) != 0) {
+    int r = hn_proto_parse_greeting(line, caps, w, sizeof w);
+    if (r != 0)
         proto_fail(d, line, w, why, whylen);
-        return -1;
-    }
-    return 0;
+    free(line);
+    return r != 0 ? -1 : 0;
 }
 
 static int drv_open(struct st_target *t, const struct st_env *env, struct st_caps *caps,
@@ -353,7 +380,7 @@ static int drv_open(struct st_target *t, const struct st_env *env, struct st_cap
         return -1;
     }
     d->virtual_time = env->virtual_time;
-    char line[HN_PROTO_LINE_MAX], w[512];
+    char line[HN_PROTO_REQ_MAX], w[512], *reply = NULL;
     unsigned long id = d->next_id++;
     int n = snprintf(line, sizeof line, "CONFIG %lu dns=%s port=%u time=%s capacity=%zu", id,
                      env->dns_addr, (unsigned)env->dns_port, env->virtual_time ? "virtual" : "real",
@@ -362,15 +389,17 @@ static int drv_open(struct st_target *t, const struct st_env *env, struct st_cap
         n += snprintf(line + n, sizeof line - (size_t)n, " forward=%s", env->forward_host);
     if (env->scenario)
         snprintf(line + n, sizeof line - (size_t)n, " scenario=%s", env->scenario);
-    if (send_line(d, line, w, sizeof w) != 0 || read_line(d, line, sizeof line, w, sizeof w) != 0) {
+    if (send_line(d, line, w, sizeof w) != 0 || read_line(d, &reply, w, sizeof w) != 0) {
         proto_fail(d, NULL, w, why, whylen);
         stop_driver(d, 0);
         return -1;
     }
     size_t cap = caps->capacity;
-    int r = hn_proto_parse_ok(line, id, &cap, w, sizeof w);
+    int r = hn_proto_parse_ok(reply, id, &cap, w, sizeof w);
+    if (r != 0)
+        proto_fail(d, reply, w, why, whylen);
+    free(reply);
     if (r != 0) {
-        proto_fail(d, line, w, why, whylen);
         stop_driver(d, 0);
         return -1;
     }
@@ -382,17 +411,19 @@ static int set_time(struct driver *d, uint64_t t_ms, char *why, size_t whylen)
 {
     if (!d->virtual_time || (d->time_sent && d->t_sent == t_ms))
         return 0;
-    char line[HN_PROTO_LINE_MAX], w[512];
+    char line[HN_PROTO_REQ_MAX], w[512], *reply = NULL;
     unsigned long id = d->next_id++;
     snprintf(line, sizeof line, "TIME %lu %llu", id, (unsigned long long)t_ms);
-    if (send_line(d, line, w, sizeof w) != 0 || read_line(d, line, sizeof line, w, sizeof w) != 0) {
+    if (send_line(d, line, w, sizeof w) != 0 || read_line(d, &reply, w, sizeof w) != 0) {
         proto_fail(d, NULL, w, why, whylen);
         return -1;
     }
-    if (hn_proto_parse_ok(line, id, NULL, w, sizeof w) != 0) {
-        proto_fail(d, line, w, why, whylen);
+    int r = hn_proto_parse_ok(reply, id, NULL, w, sizeof w);
+    if (r != 0)
+        proto_fail(d, reply, w, why, whylen);
+    free(reply);
+    if (r != 0)
         return -1;
-    }
     d->t_sent = t_ms;
     d->time_sent = 1;
     return 0;
@@ -400,19 +431,19 @@ static int set_time(struct driver *d, uint64_t t_ms, char *why, size_t whylen)
 
 static int ask(struct driver *d, const char *req, struct st_answer *ans, char *why, size_t whylen)
 {
-    char line[HN_PROTO_LINE_MAX], w[512];
+    char line[HN_PROTO_REQ_MAX], w[512], *reply = NULL;
     unsigned long id = d->next_id++;
     snprintf(line, sizeof line, "%s %lu%s%s", req[0] == 'L' ? "LOOKUP" : "FORWARD", id,
              req[0] == 'L' ? " " : "", req[0] == 'L' ? req + 7 : "");
-    if (send_line(d, line, w, sizeof w) != 0 || read_line(d, line, sizeof line, w, sizeof w) != 0) {
+    if (send_line(d, line, w, sizeof w) != 0 || read_line(d, &reply, w, sizeof w) != 0) {
         proto_fail(d, NULL, w, why, whylen);
         return -1;
     }
-    if (hn_proto_parse_answer(line, id, ans, w, sizeof w) != 0) {
-        proto_fail(d, line, w, why, whylen);
-        return -1;
-    }
-    return 0;
+    int r = hn_proto_parse_answer(reply, id, ans, w, sizeof w);
+    if (r != 0)
+        proto_fail(d, reply, w, why, whylen);
+    free(reply);
+    return r != 0 ? -1 : 0;
 }
 
 static int drv_lookup(struct st_target *t, const char *domain, uint64_t t_ms,

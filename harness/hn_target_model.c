@@ -10,6 +10,7 @@
 #include "hn_target.h"
 #include "rc_cache.h"
 #include "rc_lookup.h"
+#include "rc_reply.h"
 #include "rc_resolver.h"
 #include "rc_route.h"
 
@@ -19,6 +20,7 @@
 struct model {
     int legacy;
     unsigned faults;
+    unsigned variants;
     int virtual_time;
     struct rc_vclock *vc;
     struct rc_resolver *res;
@@ -61,6 +63,8 @@ static int model_open(struct st_target *t, const struct st_env *env, struct st_c
         cfg.capacity = env->capacity;
     cfg.forward_host = env->forward_host;
     cfg.faults = m->faults;
+    cfg.variants = m->variants;
+    cfg.seed = 1; /* the same orders in every run: reports can be compared */
     if (rc_cache_new(&m->cache, &cfg, m->res, clock, why, whylen) != RC_OK)
         return -1;
     if (env->forward_host) {
@@ -78,17 +82,20 @@ static int model_open(struct st_target *t, const struct st_env *env, struct st_c
     return 0;
 }
 
-static void fill(struct st_answer *ans, enum rc_status st, const struct rc_route *rt,
-                 const char *why)
+/* The cache's answer as a typed answer (the route copied: the cache's is borrowed). 0, or -1
+ * with *why when out of memory. */
+static int fill(struct st_answer *ans, enum rc_status st, const struct rc_route *rt,
+                const char *reason, char *why, size_t whylen)
 {
     memset(ans, 0, sizeof *ans);
-    ans->status = st;
-    if (st == RC_OK && rt) {
-        rc_route_format(rt, ans->route_text, sizeof ans->route_text);
-        ans->ttl = rc_route_ttl(rt);
-    } else {
-        snprintf(ans->why, sizeof ans->why, "%s", why);
+    ans->kind = rc_reply_from_status(st);
+    if (st == RC_OK && rc_route_dup(rt, &ans->route) != RC_OK) {
+        snprintf(why, whylen, "model: out of memory");
+        return -1;
     }
+    if (st != RC_OK)
+        snprintf(ans->why, sizeof ans->why, "%s", reason);
+    return 0;
 }
 
 static int model_lookup(struct st_target *t, const char *domain, uint64_t t_ms,
@@ -108,8 +115,7 @@ static int model_lookup(struct st_target *t, const char *domain, uint64_t t_ms,
         snprintf(why, whylen, "model: %s: %s", rc_status_str(st), w);
         return -1;
     }
-    fill(ans, st, rt, w);
-    return 0;
+    return fill(ans, st, rt, w, why, whylen);
 }
 
 static int model_forward(struct st_target *t, uint64_t t_ms, struct st_answer *ans, char *why,
@@ -129,8 +135,7 @@ static int model_forward(struct st_target *t, uint64_t t_ms, struct st_answer *a
         snprintf(why, whylen, "model: %s: %s", rc_status_str(st), w);
         return -1;
     }
-    fill(ans, st, rt, w);
-    return 0;
+    return fill(ans, st, rt, w, why, whylen);
 }
 
 static void model_free(struct st_target *t)
@@ -154,7 +159,7 @@ static const struct st_target_ops model_ops = {
 };
 
 int hn_model_target_new(struct st_target **out, const char *name, int legacy, unsigned faults,
-                        char *why, size_t whylen)
+                        unsigned variants, char *why, size_t whylen)
 {
     *out = NULL;
     struct st_target *t = calloc(1, sizeof *t);
@@ -168,6 +173,7 @@ int hn_model_target_new(struct st_target **out, const char *name, int legacy, un
     }
     m->legacy = legacy;
     m->faults = faults;
+    m->variants = variants;
     t->ops = &model_ops;
     t->impl = m;
     *out = t;

@@ -1,16 +1,12 @@
 /*
  * hn_target_smtp: the smtp kind of target, delegated to the MTA library (harness/mta).
- * Built only when that library is part of the tree; hn_target_smtp_none.c stands in otherwise.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "hn_netns.h"
+#include "hn_paths.h"
 #include "hn_smtp.h"
-
-#ifndef MXTTL_TARGETS_DIR
-#define MXTTL_TARGETS_DIR "targets"
-#endif
 
 int hn_target_smtp_resolve(const char *arg, char *file, size_t filelen, char *why,
                            size_t whylen);
@@ -22,7 +18,7 @@ void hn_target_smtp_install_signal_cleanup(void);
 int hn_target_smtp_resolve(const char *arg, char *file, size_t filelen, char *why, size_t whylen)
 {
     char w[512] = "";
-    if (hn_smtp_resolve(arg, MXTTL_TARGETS_DIR, file, filelen, w, sizeof w) != 0) {
+    if (hn_smtp_resolve(arg, hn_path_data(HN_PATH_TARGETS), file, filelen, w, sizeof w) != 0) {
         snprintf(why, whylen, "target %s: want model:legacy, model:ttl[+FAULT,...], driver:CMD "
                               "or smtp:FILE (%s)", arg, w);
         return -1;

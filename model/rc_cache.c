@@ -30,6 +30,7 @@ struct rc_cache {
     struct rc_route *fwd;       /* the forward host's route */
     uint64_t fwd_expires;
 
+    uint64_t rng;               /* rc_route_shuffle's state, from cfg.seed */
     struct rc_counters ctr;
 };
 
@@ -51,51 +52,81 @@ int rc_mode_from_str(const char *s, enum rc_mode *out)
     return 0;
 }
 
-static const struct {
+/* The run-time options, faults and conformant variants, as tables from their X-macro lists. */
+struct option_row {
     unsigned bit;
     const char *name, *desc;
-} fault_table[] = {
+};
+static const struct option_row fault_table[] = {
 #define RC_FAULT_ROW(sym, bit, name, desc) {bit, name, desc},
     RC_FAULT_LIST(RC_FAULT_ROW)
 #undef RC_FAULT_ROW
-};
-#define NFAULTS (sizeof(fault_table) / sizeof(fault_table[0]))
+    {0, NULL, NULL}};
+static const struct option_row variant_table[] = {
+#define RC_VARIANT_ROW(sym, bit, name, desc) {bit, name, desc},
+    RC_VARIANT_LIST(RC_VARIANT_ROW)
+#undef RC_VARIANT_ROW
+    {0, NULL, NULL}};
 
-static unsigned all_faults(void)
+static unsigned all_bits(const struct option_row *t)
 {
     unsigned all = 0;
-    for (size_t i = 0; i < NFAULTS; i++)
-        all |= fault_table[i].bit;
+    for (; t->name != NULL; t++)
+        all |= t->bit;
     return all;
 }
 
-int rc_fault_from_str(const char *name, unsigned *bit)
+static int bit_from_str(const struct option_row *t, const char *name, unsigned *bit)
 {
-    if (name == NULL || bit == NULL)
-        return -1;
-    for (size_t i = 0; i < NFAULTS; i++) {
-        if (strcmp(name, fault_table[i].name) == 0) {
-            *bit = fault_table[i].bit;
+    for (; name != NULL && bit != NULL && t->name != NULL; t++) {
+        if (strcmp(name, t->name) == 0) {
+            *bit = t->bit;
             return 0;
         }
     }
     return -1;
 }
 
+/* The row of exactly this bit, or the end row (whose name and desc are NULL). */
+static const struct option_row *row_of(const struct option_row *t, unsigned bit)
+{
+    while (t->name != NULL && t->bit != bit)
+        t++;
+    return t;
+}
+
+int rc_fault_from_str(const char *name, unsigned *bit)
+{
+    return bit_from_str(fault_table, name, bit);
+}
+
 const char *rc_fault_str(unsigned bit)
 {
-    for (size_t i = 0; i < NFAULTS; i++)
-        if (fault_table[i].bit == bit)
-            return fault_table[i].name;
-    return "unknown";
+    const char *s = row_of(fault_table, bit)->name;
+    return s != NULL ? s : "unknown";
 }
 
 const char *rc_fault_desc(unsigned bit)
 {
-    for (size_t i = 0; i < NFAULTS; i++)
-        if (fault_table[i].bit == bit)
-            return fault_table[i].desc;
-    return "unknown fault";
+    const char *s = row_of(fault_table, bit)->desc;
+    return s != NULL ? s : "unknown fault";
+}
+
+int rc_variant_from_str(const char *name, unsigned *bit)
+{
+    return bit_from_str(variant_table, name, bit);
+}
+
+const char *rc_variant_str(unsigned bit)
+{
+    const char *s = row_of(variant_table, bit)->name;
+    return s != NULL ? s : "unknown";
+}
+
+const char *rc_variant_desc(unsigned bit)
+{
+    const char *s = row_of(variant_table, bit)->desc;
+    return s != NULL ? s : "unknown variant";
 }
 
 void rc_cache_config_init(struct rc_cache_config *cfg)
@@ -107,11 +138,18 @@ void rc_cache_config_init(struct rc_cache_config *cfg)
     cfg->want_aaaa = 0;
     cfg->forward_host = NULL;
     cfg->faults = 0;
+    cfg->variants = 0;
+    cfg->seed = 1;
 }
 
 static int fault(const struct rc_cache *c, unsigned bit)
 {
     return (c->cfg.faults & bit) != 0;
+}
+
+static int variant(const struct rc_cache *c, unsigned bit)
+{
+    return (c->cfg.variants & bit) != 0;
 }
 
 enum rc_status rc_cache_new(struct rc_cache **out, const struct rc_cache_config *cfg,
@@ -134,8 +172,16 @@ enum rc_status rc_cache_new(struct rc_cache **out, const struct rc_cache_config 
                (size_t)RC_CACHE_MAX_CAPACITY);
         return RC_INVAL;
     }
-    if (cfg->faults & ~all_faults()) {
-        rc_why(why, whylen, "unknown fault bits 0x%x", cfg->faults & ~all_faults());
+    if (cfg->faults & ~all_bits(fault_table)) {
+        rc_why(why, whylen, "unknown fault bits 0x%x", cfg->faults & ~all_bits(fault_table));
+        return RC_INVAL;
+    }
+    if (cfg->variants & ~all_bits(variant_table)) {
+        rc_why(why, whylen, "unknown variant bits 0x%x", cfg->variants & ~all_bits(variant_table));
+        return RC_INVAL;
+    }
+    if (cfg->variants != 0 && cfg->mode == RC_MODE_LEGACY) {
+        rc_why(why, whylen, "the conformant variants are for TTL mode (legacy keeps routes)");
         return RC_INVAL;
     }
     char fwd[254];
@@ -152,6 +198,7 @@ enum rc_status rc_cache_new(struct rc_cache **out, const struct rc_cache_config 
     c->cfg = *cfg;
     c->res = res;
     c->clock = clock;
+    c->rng = cfg->seed;
     c->limit = cfg->capacity + (cfg->faults & RC_FAULT_CAPACITY_PLUS1 ? 1 : 0);
     enum rc_status st = rc_table_new(&c->table, c->limit); /* limit is in the table's range */
     if (cfg->forward_host != NULL)
@@ -198,8 +245,11 @@ static uint64_t route_expiry(const struct rc_cache *c, const struct rc_route *rt
     if (c->cfg.mode == RC_MODE_LEGACY)
         return FOREVER;
     uint32_t ttl = rc_route_ttl(rt);
-    if (ttl == 0 || (rc_route_implicit(rt) && !fault(c, RC_FAULT_CACHE_NODATA)))
+    if (ttl == 0 || (rc_route_implicit(rt) && !fault(c, RC_FAULT_CACHE_NODATA)) ||
+        variant(c, RC_VARIANT_REQUERY_ALWAYS))
         return 0;
+    if (variant(c, RC_VARIANT_EARLY_EXPIRY))
+        return now + (uint64_t)ttl * 500u; /* half the TTL: well before it runs out */
     return now + (uint64_t)ttl * 1000u + (fault(c, RC_FAULT_EXPIRY_LATE) ? 1000u : 0u);
 }
 
@@ -231,18 +281,21 @@ enum rc_status rc_cache_route(struct rc_cache *c, const char *domain,
     uint64_t now = c->clock.now_ms(c->clock.ctx);
 
     struct rc_table_entry *e = rc_table_find(c->table, key, len, hash);
-    if (e != NULL && now < e->expires_ms) {
+    /* evict-random: the entry is dropped now, as if at some random moment since it was stored */
+    int drop = e != NULL && variant(c, RC_VARIANT_EVICT_RANDOM) && rc_route_random(&c->rng, 3) == 0;
+    if (e != NULL && now < e->expires_ms && !drop) {
         c->ctr.hits++;
         rc_table_touch(c->table, e);
         if (e->route == NULL) {
             rc_why(why, whylen, "%s: cached temporary failure", key);
             return RC_RETRY;
         }
+        rc_route_shuffle(e->route, &c->rng);
         *out = e->route;
         return RC_OK;
     }
     if (e != NULL)
-        rc_table_remove(c->table, e); /* expired */
+        rc_table_remove(c->table, e); /* expired (or dropped by evict-random) */
 
     c->ctr.misses++;
     uint64_t q0 = rc_resolver_queries(c->res);
@@ -256,6 +309,7 @@ enum rc_status rc_cache_route(struct rc_cache *c, const char *domain,
         uint64_t exp = route_expiry(c, rt, now);
         if (exp == 0 || insert(c, key, len, hash, rt, exp) != RC_OK)
             c->last = rt; /* handed out uncached; freed at the next call */
+        rc_route_shuffle(rt, &c->rng);
         *out = rt;
     }
     return st;
@@ -277,7 +331,8 @@ enum rc_status rc_cache_start(struct rc_cache *c, char *why, size_t whylen)
     if (st == RC_OK) {
         rc_route_free(c->fwd);
         c->fwd = rt;
-        c->fwd_expires = now + (uint64_t)rc_route_ttl(rt) * 1000u +
+        c->fwd_expires = now + (uint64_t)rc_route_ttl(rt) *
+                                   (variant(c, RC_VARIANT_EARLY_EXPIRY) ? 500u : 1000u) +
                          (fault(c, RC_FAULT_EXPIRY_LATE) ? 1000u : 0u);
     }
     return st;
@@ -301,9 +356,11 @@ enum rc_status rc_cache_forward(struct rc_cache *c, const struct rc_route **out,
     c->ctr.lookups++;
     uint64_t now = c->clock.now_ms(c->clock.ctx);
     /* Legacy keeps the forward host's first addresses for ever; so does the forward-once fault. */
-    int keep = c->cfg.mode == RC_MODE_LEGACY || fault(c, RC_FAULT_FORWARD_ONCE) || now < c->fwd_expires;
+    int keep = c->cfg.mode == RC_MODE_LEGACY || fault(c, RC_FAULT_FORWARD_ONCE) ||
+               (now < c->fwd_expires && !variant(c, RC_VARIANT_REQUERY_ALWAYS));
     if (c->fwd != NULL && keep) {
         c->ctr.hits++;
+        rc_route_shuffle(c->fwd, &c->rng);
         *out = c->fwd;
         return RC_OK;
     }
@@ -311,6 +368,7 @@ enum rc_status rc_cache_forward(struct rc_cache *c, const struct rc_route **out,
     rc_route_free(c->fwd);
     c->fwd = NULL;
     enum rc_status st = rc_cache_start(c, why, whylen);
+    rc_route_shuffle(c->fwd, &c->rng);
     *out = c->fwd;
     return st;
 }

@@ -37,6 +37,25 @@ enum rc_fault {
     RC_FAULT_LIST(RC_FAULT_ENUM)
 #undef RC_FAULT_ENUM
 };
+/* Conformant variants: run-time options, chosen like the faults, that change behaviour within
+ * the spec's latitude (SPEC.md: a TTL-mode cache may query DNS again at any time and drop any
+ * entry before it runs out). The suites must NOT fail them; each exists to prove that. TTL mode
+ * only: rc_cache_new refuses them in legacy mode, where keeping routes is the spec. */
+#define RC_VARIANT_LIST(X)                                                                \
+    X(RC_VARIANT_EARLY_EXPIRY, 0x01, "early-expiry", "routes dropped at half their TTL")  \
+    X(RC_VARIANT_REQUERY_ALWAYS, 0x02, "requery-always", "never answers from the cache")  \
+    X(RC_VARIANT_EVICT_RANDOM, 0x04, "evict-random", "a cached route is dropped at one lookup in three, at random")
+
+enum rc_variant {
+#define RC_VARIANT_ENUM(sym, bit, name, desc) sym = bit,
+    RC_VARIANT_LIST(RC_VARIANT_ENUM)
+#undef RC_VARIANT_ENUM
+};
+/* Variant name to bit; 0 ok, -1 unknown. rc_variant_str/desc as rc_fault_str/desc. */
+int rc_variant_from_str(const char *name, unsigned *bit);
+const char *rc_variant_str(unsigned bit);
+const char *rc_variant_desc(unsigned bit);
+
 /* Fault name ("expiry-late") to bit; 0 ok, -1 unknown. */
 int rc_fault_from_str(const char *name, unsigned *bit);
 const char *rc_fault_str(unsigned bit);   /* static; "unknown" if not exactly one known bit */
@@ -52,13 +71,19 @@ struct rc_cache_config {
     int want_aaaa;             /* also resolve exchangers' AAAA; default 0 */
     const char *forward_host;  /* smart host, or NULL; copied by rc_cache_new */
     unsigned faults;           /* RC_FAULT_* bits; default 0 */
+    unsigned variants;         /* RC_VARIANT_* bits (TTL mode only); default 0 */
+    uint64_t seed;             /* seeds the cache's own random state (the order of equal-
+                                  preference exchangers and of addresses, evict-random); the
+                                  same seed gives the same orders; default 1 */
 };
 
-/* Fills cfg with the defaults (TTL mode, capacity 1000, A only, no forward host, no faults). */
+/* Fills cfg with the defaults (TTL mode, capacity 1000, A only, no forward host, no faults or
+ * variants, seed 1). */
 void rc_cache_config_init(struct rc_cache_config *cfg);
 
 /* Creates a cache. res and clock are borrowed and must outlive the cache. RC_INVAL with *why on
- * a bad config (capacity 0 or above RC_CACHE_MAX_CAPACITY, unknown mode or fault bits, bad
+ * a bad config (capacity 0 or above RC_CACHE_MAX_CAPACITY, unknown mode, fault or variant bits, a
+ * variant in legacy mode, bad
  * forward host name, NULL resolver or clock); RC_NOMEM. Caller frees with rc_cache_free. */
 enum rc_status rc_cache_new(struct rc_cache **out, const struct rc_cache_config *cfg,
                             struct rc_resolver *res, struct rc_clock clock, char *why,
@@ -72,7 +97,8 @@ void rc_cache_free(struct rc_cache *c);   /* NULL is fine; frees every cached ro
 enum rc_status rc_cache_start(struct rc_cache *c, char *why, size_t whylen);
 
 /* The route for a mail domain (any case, optional trailing dot). RC_OK: *out is borrowed, valid
- * until the next call on c. Other statuses: RC_NXDOMAIN, RC_NULLMX, RC_NOADDR (no route, never
+ * until the next call on c; at every lookup, hit or miss, exchangers of equal preference and
+ * each exchanger's addresses come in a fresh random order (rc_route_shuffle, RFC 5321 5.1). Other statuses: RC_NXDOMAIN, RC_NULLMX, RC_NOADDR (no route, never
  * cached), RC_RETRY (temporary failure, never cached unless RC_FAULT_CACHE_SERVFAIL), RC_NOMEM,
  * each with *why; RC_INVAL for a NULL argument or an invalid name, which is not counted as a
  * lookup and sends nothing. In TTL mode implicit-MX routes and TTL-0 routes are not cached. */

@@ -8,15 +8,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "rc_name.h" /* rc_name_normalize, for the callers that found it here */
 #include "rc_resolver.h"
 #include "rc_route.h"
 #include "rc_status.h"
-
-/* Normalises a domain name: lower case, no trailing dot. RC_INVAL with *why for empty names,
- * names over 253 octets (255 in wire form), labels over 63 octets, empty labels, or characters
- * other than letters, digits, '-' and '_'. out must hold 254 octets. */
-enum rc_status rc_name_normalize(const char *in, char *out, size_t outlen, char *why,
-                                 size_t whylen);
 
 /* Parses one DNS response (wire) to the question (qname, qtype). Fuzz entry point.
  * RC_OK: records of qtype were found; *ttl_out is their minimum TTL, and for MX the

@@ -2,19 +2,7 @@
  * rc_resolver: the interface's dispatch. Checks the question once for every implementation,
  * counts every query that reaches a transport, and leaves the sending to the implementation.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include "rc_internal.h"
-
-void rc_why(char *why, size_t whylen, const char *fmt, ...)
-{
-    if (why == NULL || whylen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, whylen, fmt, ap);
-    va_end(ap);
-}
 
 enum rc_status rc_resolver_query(struct rc_resolver *r, const char *qname, uint16_t qtype,
                                  uint8_t **wire, size_t *len, char *why, size_t whylen)

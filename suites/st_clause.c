@@ -6,7 +6,8 @@
 #include <string.h>
 
 static const struct st_clause clauses[ST_CLAUSE_COUNT] = {
-#define ST_CLAUSE_ROW(sym, id, level, spec, sentence) {ST_CL_##sym, id, level, spec, sentence},
+#define ST_CLAUSE_ROW(sym, id, level, spec, judge, rule, sentence)                            \
+    {ST_CL_##sym, id, level, spec, rule, sentence},
     ST_CLAUSE_LIST(ST_CLAUSE_ROW)
 #undef ST_CLAUSE_ROW
 };

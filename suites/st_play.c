@@ -17,12 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
+#include "rc_clock.h"
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -40,7 +35,7 @@ static int sleep_until(uint64_t until_us, const volatile sig_atomic_t *stop)
     for (;;) {
         if (stop && *stop)
             return 1;
-        uint64_t now = now_us();
+        uint64_t now = rc_clock_mono_us();
         if (now >= until_us)
             return 0;
         uint64_t d = until_us - now;
@@ -101,7 +96,7 @@ void st_play_run_on(struct st_play *p, const struct fx_scenario *sc, struct st_t
                     struct fx_server *shared, int virtual_time, const char *dnsmasq,
                     const volatile sig_atomic_t *stop)
 {
-    uint64_t wall0 = now_us();
+    uint64_t wall0 = rc_clock_mono_us();
     p->sc = sc;
     p->virtual_time = virtual_time;
     struct fx_server *srv = shared;
@@ -148,7 +143,7 @@ void st_play_run_on(struct st_play *p, const struct fx_scenario *sc, struct st_t
     /* Real time starts once the target is open: starting an MTA can take seconds, and the
      * script's times are meant from its first action on. Start-up queries then have
      * negative scenario times. */
-    uint64_t t0 = now_us();
+    uint64_t t0 = rc_clock_mono_us();
 
     struct st_env env = {
         .dns_addr = fx_server_addr(srv),
@@ -195,7 +190,7 @@ void st_play_run_on(struct st_play *p, const struct fx_scenario *sc, struct st_t
 
     if (!virtual_time) {
         uint64_t opened_at = t0;
-        t0 = now_us();
+        t0 = rc_clock_mono_us();
         o->t = -(double)(t0 - opened_at) / 1e6;
         fs = fx_server_play(srv, t0, why, sizeof why);
         if (fs != FX_OK) {
@@ -233,13 +228,13 @@ void st_play_run_on(struct st_play *p, const struct fx_scenario *sc, struct st_t
             goto done;
         }
         mark = fx_server_mark(srv);
-        o->t = virtual_time ? (double)a->t_ms / 1000.0 : (double)(now_us() - t0) / 1e6;
+        o->t = virtual_time ? (double)a->t_ms / 1000.0 : (double)(rc_clock_mono_us() - t0) / 1e6;
         int r;
         if (a->kind == FX_ACT_LOOKUP)
             r = t->ops->lookup(t, a->domain, a->t_ms, &o->ans, why, sizeof why);
         else
             r = t->ops->forward(t, a->t_ms, &o->ans, why, sizeof why);
-        o->t_end = virtual_time ? o->t : (double)(now_us() - t0) / 1e6;
+        o->t_end = virtual_time ? o->t : (double)(rc_clock_mono_us() - t0) / 1e6;
         if (r != 0) {
             p->error = 1;
             const char *path = fx_scenario_path(sc) ? fx_scenario_path(sc) : "";
@@ -248,6 +243,7 @@ void st_play_run_on(struct st_play *p, const struct fx_scenario *sc, struct st_t
                      *base ? base : fx_scenario_name(sc), a->line,
                      a->kind == FX_ACT_LOOKUP ? a->domain : "forward-lookup",
                      (double)a->t_ms / 1000.0, why);
+            st_answer_clear(&o->ans);
             p->nobs--;
             goto done;
         }
@@ -269,15 +265,17 @@ done:
         fx_server_free(srv);
     if (have_workdir)
         nftw(wd, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    p->seconds = (double)(now_us() - wall0) / 1e6;
+    p->seconds = (double)(rc_clock_mono_us() - wall0) / 1e6;
 }
 
 void st_play_clear(struct st_play *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->nobs; i++)
+    for (size_t i = 0; i < p->nobs; i++) {
         free(p->obs[i].q);
+        st_answer_clear(&p->obs[i].ans);
+    }
     free(p->obs);
     p->obs = NULL;
     p->nobs = 0;

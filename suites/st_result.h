@@ -18,7 +18,8 @@
     X(ST_INFO, "INFO", "observed and reported, never judged")                  \
     X(ST_FAIL, "FAIL", "a MUST clause not met")                                \
     X(ST_NA, "N/A", "the target lacks a capability the clause needs")          \
-    X(ST_ERROR, "ERROR", "the target or the fixture broke; no verdict")
+    X(ST_ERROR, "ERROR", "the target or the fixture broke; no verdict")                \
+    X(ST_NOTRUN, "NOT-RUN", "no scenario played exercises the clause")
 
 enum st_verdict {
 #define ST_VERDICT_ENUM(sym, str, desc) sym,

@@ -55,6 +55,11 @@ struct st_suite_target {
     void *ctx;
 };
 
+/* In real time, scenarios longer than this (scenario time, ms) are not played: long-horizon
+ * scenarios (days to years of scenario time) are for virtual time. A clause covered only by
+ * them is NOT-RUN in a real-time run. */
+#define ST_REAL_TIME_MAX_MS (300u * 1000u)
+
 struct st_suite_config {
     const char *dnsmasq;        /* dnsmasq program; NULL: from PATH */
     int virtual_time;           /* 1 virtual (default), 0 real time */

@@ -8,6 +8,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include "rc_reply.h"
+#include "rc_route.h"
 #include "rc_status.h"
 
 /* What the target can do; filled by open(). A clause needing a missing capability is N/A. */
@@ -17,8 +20,8 @@ struct st_caps {
     int forward_host;     /* can be configured with a forward host and asked for it */
     int noroute_visible;  /* reports "no route" apart from temporary failure */
     int route_visible;    /* reports the route it used (exchanger names and/or addresses) */
-    int route_addr_only;  /* route_text is only the address the target used (an MTA target:
-                             the SMTP sink address it delivered to), e.g. "127.0.0.10" */
+    int route_addr_only;  /* a route is only the address the target used (an MTA target: the
+                             SMTP sink address it delivered to), e.g. "127.0.0.10" */
     size_t capacity;      /* declared route-cache capacity, 0 = none declared */
     char mode_hint[16];   /* "legacy", "ttl" or "" : the spec the target claims */
 };
@@ -34,14 +37,26 @@ struct st_env {
     const char *workdir;       /* a private directory for this target instance */
 };
 
-/* Result of one lookup. route_text is the canonical form of rc_route_format ("10 mx1.a.test
- * 127.0.0.10; 20 ..."), empty unless status == RC_OK. */
+/* Result of one lookup, typed (model/rc_reply.h): a route with its exchangers parsed, a kind of
+ * "no route", a temporary failure, or a refusal of the domain's spelling. Text appears only at
+ * the edges (the driver protocol, reports), written and read by rc_route_format/rc_route_parse. */
 struct st_answer {
-    enum rc_status status;     /* RC_OK, a no-route status, or RC_RETRY */
-    char route_text[1024];
-    uint32_t ttl;              /* TTL the target reports for the route, 0 if unknown */
+    enum rc_reply_kind kind;
+    struct rc_route *route;    /* kind RC_REPLY_ROUTE: the route the target reported, its TTL
+                                  (rc_route_ttl, 0 if unknown) included; for a route_addr_only
+                                  target one exchanger named "" with the address it used. Owned:
+                                  st_answer_clear frees it. NULL for every other kind. */
     char why[256];             /* target's reason text for failures */
 };
+
+/* Frees ans->route and zeroes ans (a zeroed answer is a valid empty one). NULL is fine. */
+static inline void st_answer_clear(struct st_answer *ans)
+{
+    if (ans == NULL)
+        return;
+    rc_route_free(ans->route);
+    memset(ans, 0, sizeof *ans);
+}
 
 struct st_target;
 
@@ -51,7 +66,8 @@ struct st_target_ops {
     int (*open)(struct st_target *t, const struct st_env *env, struct st_caps *caps, char *why,
                 size_t whylen);
     /* Looks up a domain's route at scenario time t_ms (virtual: the target's clock is set to
-     * t_ms first). 0 = an answer (any status) in *ans; -1 with *why = the target broke (ERROR). */
+     * t_ms first). *ans is zeroed on entry; 0 = an answer (any kind) in *ans, which the caller
+     * frees with st_answer_clear; -1 with *why = the target broke (ERROR), *ans left empty. */
     int (*lookup)(struct st_target *t, const char *domain, uint64_t t_ms, struct st_answer *ans,
                   char *why, size_t whylen);
     /* Resolves the forward host at t_ms. Same conventions as lookup. */

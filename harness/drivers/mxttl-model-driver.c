@@ -3,9 +3,10 @@
  * (harness/PROTOCOL.md), on stdin/stdout -- the protocol's reference implementation and an
  * example for anyone wrapping their own mail server's route cache.
  *
- *   mxttl-model-driver [--mode legacy|ttl] [--faults F,F...] [--capacity N] [--timeout-ms MS]
- *                      [--tcp]
+ *   mxttl-model-driver [--mode legacy|ttl] [--faults F,F...] [--variants V,V...] [--capacity N]
+ *                      [--timeout-ms MS] [--tcp]
  *
+ * Faults and variants are the model's (`mxttl list targets`); variants are TTL mode only.
  * DNS goes over UDP, a truncated answer asked again over TCP; --tcp asks everything over TCP.
  *
  * Exit status: 0 after QUIT or end of input, 2 on bad options or a protocol error (after an
@@ -22,11 +23,13 @@
 #include "hn_proto.h"
 #include "rc_cache.h"
 #include "rc_resolver.h"
+#include "rc_reply.h"
 #include "rc_route.h"
 
 struct state {
     enum rc_mode mode;
     unsigned faults;
+    unsigned variants;
     size_t capacity;
     unsigned timeout_ms;
     int tcp_only;
@@ -42,21 +45,24 @@ static void reply(const char *line)
     fflush(stdout);
 }
 
+/* Replies to request id with the cache's answer (an invalid name or no memory: ERROR). */
 static void answer(unsigned long id, enum rc_status st, const struct rc_route *rt,
                    const char *w)
 {
-    struct st_answer ans;
-    memset(&ans, 0, sizeof ans);
-    ans.status = st;
-    if (st == RC_OK && rt) {
-        rc_route_format(rt, ans.route_text, sizeof ans.route_text);
-        ans.ttl = rc_route_ttl(rt);
-    } else {
-        snprintf(ans.why, sizeof ans.why, "%s", w);
+    char *line = NULL;
+    if (st != RC_INVAL && st != RC_NOMEM)
+        line = hn_proto_format_answer(id, rc_reply_from_status(st), rt, w);
+    if (line == NULL) {
+        char err[400];
+        snprintf(err, sizeof err, "ERROR %lu %s: %s", id, rc_status_str(st == RC_OK ? RC_NOMEM : st), w);
+        for (char *c = err; *c; c++)
+            if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+                *c = ' ';
+        reply(err);
+        return;
     }
-    char line[HN_PROTO_LINE_MAX];
-    hn_proto_format_answer(id, &ans, line, sizeof line);
     reply(line);
+    free(line);
 }
 
 static int configure(struct state *s, const struct hn_request *rq, char *why, size_t whylen)
@@ -83,6 +89,7 @@ static int configure(struct state *s, const struct hn_request *rq, char *why, si
     rc_cache_config_init(&cfg);
     cfg.mode = s->mode;
     cfg.faults = s->faults;
+    cfg.variants = s->variants;
     cfg.capacity = rq->capacity ? rq->capacity : s->capacity;
     cfg.forward_host = rq->forward[0] ? rq->forward : NULL;
     if (rc_cache_new(&s->cache, &cfg, s->res, clock, why, whylen) != RC_OK)
@@ -110,6 +117,25 @@ static int positive(const char *s, unsigned long max, unsigned long *out)
     return 0;
 }
 
+/* A comma-separated list of names into bits (from: rc_fault_from_str or rc_variant_from_str).
+ * 0, or -1 after naming the unknown one on stderr. */
+static int names(const char *v, int (*from)(const char *, unsigned *), unsigned *bits,
+                 const char *opt, const char *what)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", v);
+    char *save = NULL;
+    for (char *f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+        unsigned bit;
+        if (from(f, &bit) != 0) {
+            fprintf(stderr, "mxttl-model-driver: %s: unknown %s \"%s\"\n", opt, what, f);
+            return -1;
+        }
+        *bits |= bit;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct state s = {.mode = RC_MODE_TTL, .capacity = 1000, .timeout_ms = 400};
@@ -123,17 +149,12 @@ int main(int argc, char **argv)
             }
             i++;
         } else if (strcmp(argv[i], "--faults") == 0 && v) {
-            char buf[256];
-            snprintf(buf, sizeof buf, "%s", v);
-            char *save = NULL;
-            for (char *f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
-                unsigned bit;
-                if (rc_fault_from_str(f, &bit) != 0) {
-                    fprintf(stderr, "mxttl-model-driver: --faults: unknown fault \"%s\"\n", f);
-                    return 2;
-                }
-                s.faults |= bit;
-            }
+            if (names(v, rc_fault_from_str, &s.faults, "--faults", "fault") != 0)
+                return 2;
+            i++;
+        } else if (strcmp(argv[i], "--variants") == 0 && v) {
+            if (names(v, rc_variant_from_str, &s.variants, "--variants", "variant") != 0)
+                return 2;
             i++;
         } else if (strcmp(argv[i], "--capacity") == 0 && v && positive(v, SIZE_MAX, &n) == 0) {
             s.capacity = (size_t)n;
@@ -145,15 +166,20 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--tcp") == 0) {
             s.tcp_only = 1;
         } else {
-            fprintf(stderr, "usage: mxttl-model-driver [--mode legacy|ttl] [--faults F,...] "
+            fprintf(stderr, "usage: mxttl-model-driver [--mode legacy|ttl] [--faults F,...] [--variants V,...] "
                             "[--capacity N] [--timeout-ms MS] [--tcp]\n");
             return 2;
         }
     }
+    if (s.variants && s.mode == RC_MODE_LEGACY) {
+        fprintf(stderr, "mxttl-model-driver: --variants: the conformant variants are for TTL "
+                        "mode\n");
+        return 2;
+    }
     struct st_caps caps = {.virtual_time = 1, .real_time = 1, .forward_host = 1,
                            .noroute_visible = 1, .route_visible = 1, .capacity = s.capacity};
     snprintf(caps.mode_hint, sizeof caps.mode_hint, "%s", rc_mode_str(s.mode));
-    char line[HN_PROTO_LINE_MAX + 2];
+    char line[HN_PROTO_REQ_MAX + 2];
     hn_proto_format_greeting(&caps, line, sizeof line);
     reply(line);
 
@@ -166,7 +192,7 @@ int main(int argc, char **argv)
             line[--n] = '\0';
         else if (!feof(stdin)) {
             fprintf(stderr, "mxttl-model-driver: line %lu: over %d octets\n", lineno,
-                    HN_PROTO_LINE_MAX);
+                    HN_PROTO_REQ_MAX);
             reply("ERROR 0 line too long");
             rc = 2;
             break;
@@ -183,7 +209,7 @@ int main(int argc, char **argv)
             rc = 2;
             break;
         }
-        char out[HN_PROTO_LINE_MAX];
+        char out[HN_PROTO_REQ_MAX];
         if (rq.kind == HN_REQ_QUIT) {
             snprintf(out, sizeof out, "BYE %lu", rq.id);
             reply(out);

@@ -15,7 +15,7 @@
  *   out-of-order  answers with the id of another request
  *   slow          answers right, but after MXTTL_FAULT_SLOW_MS (default 30000) ms
  *   close-stdout  closes its stdout, then keeps reading its input until EOF
- *   huge-line     answers with a line of 1 MiB
+ *   huge-line     answers with a line over the protocol's 16 MiB limit (16 MiB + 1 KiB)
  *   long-name     answers ROUTE with an exchanger name of 300 octets and a label of 70
  *   non-ascii     answers ROUTE with a non-ASCII (UTF-8) exchanger name
  *   kill-dnsmasq  SIGKILLs every dnsmasq descended from the harness (its parent), then relays
@@ -225,7 +225,7 @@ static int inject(const char *mode, const char *request)
         return 0;
     }
     if (strcmp(mode, "huge-line") == 0) {
-        size_t n = 1u << 20;
+        size_t n = (16u << 20) + 1024u;
         char *big = malloc(n + 1);
         if (!big)
             exit(3);

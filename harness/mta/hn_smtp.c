@@ -490,8 +490,8 @@ static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans,
     size_t dlen = strlen(v.domain);
     if (!st && es && dlen > 0 && v.domain[dlen - 1] == '.') {
         /* "user@domain." is not RFC 5321 syntax, so an MTA may refuse it at injection: the
-         * target cannot be asked about that spelling (RC_INVAL), which is not a breakage. */
-        ans->status = RC_INVAL;
+         * target cannot be asked about that spelling (a refusal), which is not a breakage. */
+        ans->kind = RC_REPLY_REFUSED;
         char reason[400];
         snprintf(reason, sizeof reason, "the MTA refused the recipient %s at injection", rcpt);
         why_with_logs(im, ans->why, sizeof ans->why, reason);
@@ -511,8 +511,13 @@ static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans,
         size_t n = hn_sink_count(im->sink);
         for (size_t i = 0; i < n; i++)
             if (!hn_sink_get(im->sink, i, &m) && same_rcpt(m.rcpt, rcpt)) {
-                ans->status = RC_OK;
-                snprintf(ans->route_text, sizeof ans->route_text, "%s", m.local_addr);
+                /* the address the MTA delivered to: an address-only route */
+                if (rc_route_parse(m.local_addr, "", 0, &ans->route, w, sizeof w) != RC_OK) {
+                    hn_mta_why(why, whylen, "%s: sink address \"%s\": %s", t->name, m.local_addr,
+                               w);
+                    return -1;
+                }
+                ans->kind = RC_REPLY_ROUTE;
                 return 0;
             }
         enum rc_status rs;
@@ -520,7 +525,7 @@ static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans,
         char line[512];
         /* The log is read less often than the sink: a delivery is the common case. */
         if ((polls++ % 5) == 4 && scan_log(im, rcpt, &rs, &unspecific, line, sizeof line) == 1) {
-            ans->status = rs;
+            ans->kind = rc_reply_from_status(rs);
             snprintf(ans->why, sizeof ans->why, "%s%.200s",
                      unspecific ? "no route (the MTA does not tell which kind): " : "", line);
             /* The message must not come back later and add DNS traffic to another lookup,

@@ -28,6 +28,7 @@ int hn_diff_rank(enum st_verdict v)
     case ST_PASS:
     case ST_INFO:
     case ST_NA:
+    case ST_NOTRUN:
         return 0;
     case ST_NONSTRICT:
         return 1;

@@ -53,6 +53,7 @@ static const char css[] =
     ".v-FAIL{color:var(--fail);background:var(--fail-bg)}"
     ".v-NA{color:var(--na);background:var(--na-bg)}"
     ".v-ERROR{color:var(--err);background:var(--err-bg)}"
+    ".v-NOTRUN{color:var(--muted);background:#fff}"
     ".v-none{color:var(--muted);background:#fff}\n"
     ".scroll{overflow-x:auto}\n"
     "table.matrix{border-collapse:separate;border-spacing:0;font-size:13px;width:100%}\n"
@@ -126,7 +127,7 @@ static void esc_wrap(struct hn_report_buf *b, const char *s)
 /* CSS class suffix of a verdict: "N/A" is not a valid class name. */
 static const char *vclass(enum st_verdict v)
 {
-    return v == ST_NA ? "NA" : st_verdict_str(v);
+    return v == ST_NA ? "NA" : v == ST_NOTRUN ? "NOTRUN" : st_verdict_str(v);
 }
 
 static void header(struct hn_report_buf *b, const struct st_run *run)

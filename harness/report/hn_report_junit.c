@@ -81,6 +81,7 @@ static void testcase(struct hn_report_buf *b, const struct st_target_result *t,
         hn_report_buf_puts(b, c->verdict == ST_FAIL ? "</failure>\n" : "</error>\n");
         break;
     case ST_NA:
+    case ST_NOTRUN:
         hn_report_buf_puts(b, "      <skipped");
         attr(b, "message", msg);
         hn_report_buf_puts(b, "/>\n");
@@ -116,7 +117,7 @@ enum hn_report_status hn_report_junit_render(const struct st_run *run, char **ou
         tests += run->targets[i].nclauses + (run->incomplete ? 1 : 0);
         fails += counts[ST_FAIL];
         errors += counts[ST_ERROR] + (run->incomplete ? 1 : 0);
-        skipped += counts[ST_NA];
+        skipped += counts[ST_NA] + counts[ST_NOTRUN];
     }
     int lone_incomplete = run->incomplete && run->ntargets == 0;
     if (lone_incomplete) {
@@ -145,7 +146,8 @@ enum hn_report_status hn_report_junit_render(const struct st_run *run, char **ou
                              " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
                              "time=\"%.3f\"",
                              t->nclauses + (run->incomplete ? 1 : 0), counts[ST_FAIL],
-                             counts[ST_ERROR] + (run->incomplete ? 1 : 0), counts[ST_NA], total);
+                             counts[ST_ERROR] + (run->incomplete ? 1 : 0),
+                             counts[ST_NA] + counts[ST_NOTRUN], total);
         attr(&b, "timestamp", run->started);
         hn_report_buf_puts(&b, ">\n    <properties>\n");
         const struct {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hn_proto.h"
@@ -91,44 +92,62 @@ static void requests(void **state)
             fail_msg("request \"%s\": got accepted, want refused", bad[i]);
 }
 
+/* Parses line as a reply to request id; fails the test unless that gives want (0, 1, -1).
+ * Returns the answer (the caller clears it). */
+static struct st_answer parse(const char *line, unsigned long id, int want, char *why,
+                              size_t whylen)
+{
+    struct st_answer back;
+    int got = hn_proto_parse_answer(line, id, &back, why, whylen);
+    if (got != want)
+        fail_msg("reply \"%.80s\": got %d (%s), want %d", line, got, why, want);
+    return back;
+}
+
 static void answers(void **state)
 {
     (void)state;
-    struct st_answer ans, back;
-    char why[256], line[1400];
-    memset(&ans, 0, sizeof ans);
-    ans.status = RC_OK;
-    ans.ttl = 2;
-    strcpy(ans.route_text, "10 mx1.a.test 127.0.0.10,127.0.0.11; 20 mx2.a.test 127.0.0.12");
-    hn_proto_format_answer(7, &ans, line, sizeof line);
+    char why[256];
+    struct rc_route *rt = NULL;
+    const char *text = "10 mx1.a.test 127.0.0.10,127.0.0.11; 20 mx2.a.test 127.0.0.12";
+    assert_int_equal(rc_route_parse(text, "a.test", 2, &rt, why, sizeof why), RC_OK);
+    char *line = hn_proto_format_answer(7, RC_REPLY_ROUTE, rt, NULL);
+    assert_non_null(line);
     assert_string_equal(line, "ROUTE 7 2 10 mx1.a.test 127.0.0.10,127.0.0.11; 20 mx2.a.test "
                               "127.0.0.12");
-    assert_int_equal(hn_proto_parse_answer(line, 7, &back, why, sizeof why), 0);
-    assert_int_equal(back.status, RC_OK);
-    assert_int_equal(back.ttl, 2);
-    assert_string_equal(back.route_text, ans.route_text);
+    struct st_answer back = parse(line, 7, 0, why, sizeof why);
+    assert_int_equal(back.kind, RC_REPLY_ROUTE);
+    assert_int_equal(rc_route_ttl(back.route), 2);
+    assert_int_equal(rc_route_count(back.route), 2);
+    assert_string_equal(rc_route_name(back.route, 1), "mx2.a.test");
+    assert_string_equal(rc_route_addr(back.route, 0, 1), "127.0.0.11");
+    st_answer_clear(&back);
+    free(line);
+    rc_route_free(rt);
 
-    assert_int_equal(hn_proto_parse_answer("NOROUTE 8 nullmx null MX", 8, &back, why, sizeof why),
-                     0);
-    assert_int_equal(back.status, RC_NULLMX);
-    assert_int_equal(hn_proto_parse_answer("TEMPFAIL 9 SERVFAIL", 9, &back, why, sizeof why), 0);
-    assert_int_equal(back.status, RC_RETRY);
-    assert_int_equal(hn_proto_parse_answer("ROUTE 10 0 127.0.0.10", 10, &back, why, sizeof why),
-                     0);
-    assert_int_equal(hn_proto_parse_answer("ERROR 11 resolver gone", 11, &back, why, sizeof why),
-                     1);
+    back = parse("NOROUTE 8 nullmx null MX", 8, 0, why, sizeof why);
+    assert_int_equal(back.kind, RC_REPLY_NULLMX);
+    assert_string_equal(back.why, "null MX");
+    back = parse("TEMPFAIL 9 SERVFAIL", 9, 0, why, sizeof why);
+    assert_int_equal(back.kind, RC_REPLY_TEMPFAIL);
+    /* an address-only route (what an MTA shows) */
+    back = parse("ROUTE 10 0 127.0.0.10", 10, 0, why, sizeof why);
+    assert_int_equal(rc_route_count(back.route), 1);
+    assert_string_equal(rc_route_name(back.route, 0), "");
+    assert_string_equal(rc_route_addr(back.route, 0, 0), "127.0.0.10");
+    st_answer_clear(&back);
+    parse("ERROR 11 resolver gone", 11, 1, why, sizeof why);
     assert_non_null(strstr(why, "resolver gone"));
     /* out of order, unknown, malformed */
-    assert_int_equal(hn_proto_parse_answer("ROUTE 12 2 10 a.t 1.2.3.4", 13, &back, why,
-                                           sizeof why),
-                     -1);
+    parse("ROUTE 12 2 10 a.t 1.2.3.4", 13, -1, why, sizeof why);
     assert_non_null(strstr(why, "out of order"));
     static const char *bad[] = {"ROUTE", "ROUTE 14", "ROUTE 14 x 10 a.t", "ROUTE 14 2",
                                 "ROUTE 14 2 mx.a.test", "NOROUTE 14 retry", "NOROUTE 14",
                                 "MAYBE 14", "OK 14"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (hn_proto_parse_answer(bad[i], 14, &back, why, sizeof why) != -1)
-            fail_msg("reply \"%s\": got accepted, want refused", bad[i]);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        back = parse(bad[i], 14, -1, why, sizeof why);
+        assert_null(back.route);
+    }
     size_t cap = 0;
     assert_int_equal(hn_proto_parse_ok("OK 1 capacity=500", 1, &cap, why, sizeof why), 0);
     assert_int_equal(cap, 500);
@@ -141,14 +160,12 @@ static void answers(void **state)
  * test unless the result is want and, when given, why contains why_has. */
 static void expect_route(const char *text, int is_name, int want, const char *why_has)
 {
-    struct st_answer back;
     char why[256] = "", buf[1400];
     snprintf(buf, sizeof buf, is_name ? "ROUTE 1 5 10 %s 127.0.0.10" : "%s", text);
-    int got = hn_proto_parse_answer(buf, 1, &back, why, sizeof why);
-    if (got != want)
-        fail_msg("reply \"%.80s\": got %d (%s), want %d", buf, got, why, want);
+    struct st_answer back = parse(buf, 1, want, why, sizeof why);
     if (why_has && !strstr(why, why_has))
         fail_msg("reply \"%.80s\": got why \"%s\", want it to contain \"%s\"", buf, why, why_has);
+    st_answer_clear(&back);
 }
 
 /* ROUTE exchanger names DNS cannot carry are protocol errors, not routes to judge. */
@@ -178,13 +195,74 @@ static void route_names(void **state)
     expect_route(line, 0, -1, "label of 64 octets");
     static const char *bad[] = {
         "ROUTE 1 5 10 mx..a.test 127.0.0.10", "ROUTE 1 5 10 .mx.a.test",
-        "ROUTE 1 5 10 mx.a.test..",           "ROUTE 1 5 10 . 127.0.0.10",
+        "ROUTE 1 5 10 mx.a.test..",           "ROUTE 1 5 10 a.t 1.2.3.4,",
         "ROUTE 1 5 10 a.t; 20 x..t",          "ROUTE 1 5 65536 a.t",
         "ROUTE 1 5 10 a.t;20 b.t",            "ROUTE 1 5 10 a.t; 20",
+        "ROUTE 1 5 10 a.t ",                  "ROUTE 1 5 10 a.t 1.2.3.4 5.6.7.8",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         expect_route(bad[i], 0, -1, NULL);
     expect_route("ROUTE 1 5 65535 a.t; 0 b.t.", 0, 0, NULL);
+}
+
+/* The root as exchanger -- what a cache that mistakes a null MX for a route reports -- is a
+ * route to judge (COM-3), with or without addresses, not a protocol error. */
+static void route_to_root(void **state)
+{
+    (void)state;
+    char why[256];
+    static const char *lines[] = {"ROUTE 1 300 0 .", "ROUTE 1 300 0 . 127.0.0.1",
+                                  "ROUTE 1 300 0 .; 10 mx.a.test 127.0.0.2"};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        struct st_answer back = parse(lines[i], 1, 0, why, sizeof why);
+        assert_int_equal(back.kind, RC_REPLY_ROUTE);
+        assert_string_equal(rc_route_name(back.route, 0), ".");
+        assert_int_equal(rc_route_pref(back.route, 0), 0);
+        char *again = hn_proto_format_answer(1, back.kind, back.route, NULL);
+        assert_string_equal(again, lines[i]);
+        free(again);
+        st_answer_clear(&back);
+    }
+}
+
+/* A route longer than the old 1,024-octet buffer and 4,096-octet line: 3,000 exchangers of 253
+ * octets with two addresses each (about 800 KB; a 64 KiB MX answer with compressed names can
+ * carry about 3,600), round trip through format and parse. */
+static void long_route(void **state)
+{
+    (void)state;
+    size_t n = 3000, cap = n * 300 + 64;
+    char *text = malloc(cap), *p = text;
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++) {
+        char label[64];
+        snprintf(label, sizeof label, "x%04zu", i);
+        p += sprintf(p, "%s%zu %s", i ? "; " : "", i % 7, label);
+        for (size_t k = 0; k < 4; k++) { /* 5 + 4 * 62 = 253 octets */
+            memset(p, 'a' + (char)k, 62);
+            p[0] = '.';
+            p += 62;
+        }
+        p += sprintf(p, " 127.0.%zu.%zu,::%zx", i / 250, i % 250, i);
+    }
+    struct rc_route *rt = NULL;
+    char why[256];
+    assert_int_equal(rc_route_parse(text, "", 60, &rt, why, sizeof why), RC_OK);
+    assert_int_equal(rc_route_count(rt), n);
+    assert_int_equal(strlen(rc_route_name(rt, 0)), 253);
+    char *line = hn_proto_format_answer(5, RC_REPLY_ROUTE, rt, NULL);
+    assert_non_null(line);
+    assert_true(strlen(line) > 700000);
+    struct st_answer back = parse(line, 5, 0, why, sizeof why);
+    assert_int_equal(rc_route_count(back.route), n);
+    assert_string_equal(rc_route_addr(back.route, n - 1, 1), "::bb7");
+    char *again = rc_route_text(back.route);
+    assert_string_equal(again, text);
+    free(again);
+    st_answer_clear(&back);
+    free(line);
+    rc_route_free(rt);
+    free(text);
 }
 
 int main(void)
@@ -195,6 +273,8 @@ int main(void)
         cmocka_unit_test(requests),
         cmocka_unit_test(answers),
         cmocka_unit_test(route_names),
+        cmocka_unit_test(route_to_root),
+        cmocka_unit_test(long_route),
     };
     return cmocka_run_group_tests_name("hn_proto", tests, NULL, NULL);
 }

@@ -65,8 +65,11 @@ int main(int argc, char **argv)
             printf("%s ERROR %.3f s: %s\n", argv[i], now_s() - t1, why);
             rc = 1;
         } else {
-            printf("%s %s %s %.3f s %s\n", argv[i], rc_status_str(ans.status), ans.route_text,
+            char *text = ans.route ? rc_route_text(ans.route) : NULL;
+            printf("%s %s %s %.3f s %s\n", argv[i], rc_reply_str(ans.kind), text ? text : "",
                    now_s() - t1, ans.why);
+            free(text);
+            st_answer_clear(&ans);
         }
     }
     double t2 = now_s();
