@@ -60,6 +60,7 @@ if [ -z "$only" ] || [ "$only" = postfix ]; then
     ctest --test-dir "$build" -L mta -R 'mta_core|hn_mta|mta_postfix' --output-on-failure || fail=1
     full_run postfix
     full_run postfix+cache
+    ci/mta-stacks.sh || fail=1
 fi
 if [ -z "$only" ] || [ "$only" = exim ]; then
     install exim4-daemon-light

@@ -29,7 +29,9 @@ deb=$(ls "$work"/mxttl_*.deb)
 echo "package_test: built $(basename "$deb")"
 dpkg-deb -f "$deb" Depends
 dpkg-deb -f "$deb" Depends | grep -q 'dnsmasq-base' || { echo "package_test: no dnsmasq-base dependency" >&2; exit 1; }
-dpkg-deb -f "$deb" Depends | grep -q 'libldns3' || { echo "package_test: no libldns3 dependency" >&2; exit 1; }
+for dep in libldns3 libpcap0.8 libjansson4; do
+    dpkg-deb -f "$deb" Depends | grep -q "$dep" || { echo "package_test: no $dep dependency" >&2; exit 1; }
+done
 
 installed=1
 (cd "$work" && DEBIAN_FRONTEND=noninteractive \

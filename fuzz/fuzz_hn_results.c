@@ -1,11 +1,12 @@
 /*
  * fuzz_hn_results: libFuzzer target for the results.json reader behind `mxttl report` and
- * `mxttl diff` (hn_json_read_mem), which reads files from other machines.
+ * `mxttl diff` (hn_results_read_mem), which reads files from other machines: our limits pass,
+ * our use of Jansson (flags, error mapping) and the schema pass over Jansson's tree.
  *
  * A run that was read is rendered again in all four formats, so that whatever the reader
  * accepts is also safe for the writers and escapers. And the JSON writer and reader must agree:
  * the rendering of an accepted run must itself be accepted and render to the same bytes
- * (render(read(render(read(x)))) == render(read(x)); hn_json.h promises that writing what was
+ * (render(read(render(read(x)))) == render(read(x)); hn_results.h promises that writing what was
  * read reproduces the file).
  *
  * What must hold: no crash, leak or sanitizer report; a documented status; no run and a reason
@@ -14,7 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "hn_json.h"
+#include "hn_results.h"
 #include "hn_report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -42,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct st_run *run = NULL;
     char why[512];
     why[0] = '\0';
-    enum hn_report_status st = hn_json_read_mem("fuzz.json", (const char *)data, size, &run, why,
+    enum hn_report_status st = hn_results_read_mem("fuzz.json", (const char *)data, size, &run, why,
                                                 sizeof why);
     switch (st) {
     case HN_REPORT_OK:
@@ -64,11 +65,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *first = NULL, *second = NULL;
     size_t flen = 0, slen = 0;
     struct st_run *again = NULL;
-    if (hn_json_render(run, &first, &flen) == HN_REPORT_OK) {
-        st = hn_json_read_mem("render.json", first, flen, &again, why, sizeof why);
+    if (hn_results_render(run, &first, &flen) == HN_REPORT_OK) {
+        st = hn_results_read_mem("render.json", first, flen, &again, why, sizeof why);
         if (st == HN_REPORT_SYNTAX || st == HN_REPORT_SCHEMA || st == HN_REPORT_LIMIT)
             abort(); /* the writer produced something its own reader rejects */
-        if (st == HN_REPORT_OK && hn_json_render(again, &second, &slen) == HN_REPORT_OK &&
+        if (st == HN_REPORT_OK && hn_results_render(again, &second, &slen) == HN_REPORT_OK &&
             (slen != flen || memcmp(first, second, flen) != 0))
             abort(); /* not a fixed point: reading lost or changed something */
     }

@@ -1,13 +1,13 @@
 /*
  * fuzz_seed_hn_results: writes the seed corpus of fuzz_hn_results -- results.json files made by
- * the real writer (hn_json_render) from runs built here, so the seeds follow the schema exactly
+ * the real writer (hn_results_render) from runs built here, so the seeds follow the schema exactly
  * and change with it:
  *     fuzz_seed_hn_results fuzz/corpus/hn_results
  * Exit status: 0 on success, 1 when building, rendering or writing fails.
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "hn_json.h"
+#include "hn_results.h"
 
 /* A run with every verdict, level, class and event kind, and strings that need escaping. */
 static struct st_run *full_run(void)
@@ -64,7 +64,7 @@ static int write_seed(const char *dir, const char *name, const struct st_run *ru
 {
     char *json = NULL;
     size_t len = 0;
-    if (hn_json_render(run, &json, &len) != HN_REPORT_OK)
+    if (hn_results_render(run, &json, &len) != HN_REPORT_OK)
         return -1;
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);

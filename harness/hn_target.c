@@ -97,8 +97,8 @@ int hn_target_make(void *ctx, struct st_target **out, char *why, size_t whylen)
     const struct hn_target_desc *d = ctx;
     switch (d->kind) {
     case HN_TARGET_MODEL:
-        return hn_model_target_new(out, d->name, d->legacy, d->faults, d->variants, why,
-                                   whylen);
+        return hn_model_target_new(out, d->name, d->legacy, d->faults, d->variants,
+                                   d->query_timeout_ms, why, whylen);
     case HN_TARGET_DRIVER:
         return hn_driver_target_new(out, d->name, d->arg, d->timeout_ms, why, whylen);
     case HN_TARGET_SMTP:

@@ -23,7 +23,12 @@ struct hn_target_desc {
     unsigned variants;     /* model: RC_VARIANT_* bits (conformant variants, TTL mode) */
     char arg[1024];        /* driver: the command; smtp: the description file */
     unsigned timeout_ms;   /* driver: bound on every read (default 10000) */
+    unsigned query_timeout_ms; /* model: how long a DNS query may go unanswered; 0 = the
+                                  model target's default (HN_MODEL_TIMEOUT_MS) */
 };
+
+/* The model target's wait for a DNS answer: long enough for a loaded machine. */
+#define HN_MODEL_TIMEOUT_MS 400
 
 /* Parses a target name. 0, or -1 with *why ("unknown fault \"x\" in model:ttl+x", ...).
  * smtp names are resolved with the MTA library when it is built (else -1). */
@@ -41,7 +46,8 @@ int hn_target_default_spec(const struct hn_target_desc *d, enum st_spec *out, ch
 
 /* The individual targets. Each returns 0 or -1 with *why; caller frees with t->ops->free. */
 int hn_model_target_new(struct st_target **out, const char *name, int legacy, unsigned faults,
-                        unsigned variants, char *why, size_t whylen);
+                        unsigned variants, unsigned query_timeout_ms, char *why,
+                        size_t whylen);
 int hn_driver_target_new(struct st_target **out, const char *name, const char *cmd,
                          unsigned timeout_ms, char *why, size_t whylen);
 /* Kills every driver process group started and not yet reaped (SIGKILL). Async-signal-safe:

@@ -14,13 +14,12 @@
 #include "rc_resolver.h"
 #include "rc_route.h"
 
-/* Long enough for a loaded machine, short enough that timeout scenarios stay quick. */
-#define HN_MODEL_TIMEOUT_MS 400
 
 struct model {
     int legacy;
     unsigned faults;
     unsigned variants;
+    unsigned timeout_ms;        /* the resolver's wait for an answer */
     int virtual_time;
     struct rc_vclock *vc;
     struct rc_resolver *res;
@@ -45,7 +44,7 @@ static int model_open(struct st_target *t, const struct st_env *env, struct st_c
     model_close(t);
     m->virtual_time = env->virtual_time;
     enum rc_status st = rc_resolver_ldns_new(&m->res, env->dns_addr, env->dns_port,
-                                             HN_MODEL_TIMEOUT_MS, 0, why, whylen);
+                                             m->timeout_ms, 0, why, whylen);
     if (st != RC_OK)
         return -1;
     struct rc_clock clock = rc_clock_monotonic();
@@ -159,7 +158,8 @@ static const struct st_target_ops model_ops = {
 };
 
 int hn_model_target_new(struct st_target **out, const char *name, int legacy, unsigned faults,
-                        unsigned variants, char *why, size_t whylen)
+                        unsigned variants, unsigned query_timeout_ms, char *why,
+                        size_t whylen)
 {
     *out = NULL;
     struct st_target *t = calloc(1, sizeof *t);
@@ -174,6 +174,7 @@ int hn_model_target_new(struct st_target **out, const char *name, int legacy, un
     m->legacy = legacy;
     m->faults = faults;
     m->variants = variants;
+    m->timeout_ms = query_timeout_ms ? query_timeout_ms : HN_MODEL_TIMEOUT_MS;
     t->ops = &model_ops;
     t->impl = m;
     *out = t;

@@ -40,11 +40,12 @@ _mxttl() {
         --spec) COMPREPLY=($(compgen -W "legacy ttl" -- "$cur")); return ;;
         --time) COMPREPLY=($(compgen -W "virtual real" -- "$cur")); return ;;
         --jobs) COMPREPLY=($(compgen -W "1 2 4 8 16" -- "$cur")); return ;;
+        --query-timeout) COMPREPLY=($(compgen -W "150 400 1000" -- "$cur")); return ;;
         --report | --scenarios) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --dnsmasq) COMPREPLY=($(compgen -c -- "$cur")); return ;;
         esac
         COMPREPLY=($(compgen -W "--target --spec --clause --time --jobs --report --dnsmasq
-                                 --scenarios --help" -- "$cur")) ;;
+                                 --scenarios --query-timeout --help" -- "$cur")) ;;
     list)
         case $prev in
         --scenarios) COMPREPLY=($(compgen -d -- "$cur")); return ;;

@@ -36,7 +36,7 @@
 
 #include <cmocka.h>
 
-#include "hn_json.h"
+#include "hn_results.h"
 #include "st_result.h"
 
 #ifndef MXTTL_BIN
@@ -166,6 +166,10 @@ static void run_mxttl(struct run *r, const struct plan *p)
             _exit(126);
         for (size_t i = 0; p->env && p->env[i]; i++)
             putenv((char *)p->env[i]);
+        /* work directories of plays and fixtures go under r->dir, which teardown removes:
+         * a run killed on purpose cannot remove its own (ctest leaves nothing in /tmp) */
+        if (setenv("TMPDIR", r->dir, 1) != 0)
+            _exit(126);
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
@@ -206,7 +210,7 @@ static void run_mxttl(struct run *r, const struct plan *p)
     snprintf(json, sizeof json, "%s/results.json", r->report);
     struct stat st;
     if (stat(json, &st) == 0 &&
-        hn_json_read_file(json, &r->results, why, sizeof why) != HN_REPORT_OK) {
+        hn_results_read_file(json, &r->results, why, sizeof why) != HN_REPORT_OK) {
         print_error("results.json unreadable: %s\n", why);
         r->results = NULL;
     }

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "hn_json.h"
+#include "hn_results.h"
 #include "hn_report_buf.h"
 
 static const char *const status_names[] = {
@@ -104,7 +104,7 @@ enum hn_report_status hn_report_write_dir(const struct st_run *run, const char *
         size_t len = 0;
         enum hn_report_status st;
         switch (f) {
-        case HN_REPORT_FMT_JSON: st = hn_json_render(run, &text, &len); break;
+        case HN_REPORT_FMT_JSON: st = hn_results_render(run, &text, &len); break;
         case HN_REPORT_FMT_JUNIT: st = hn_report_junit_render(run, &text, &len); break;
         case HN_REPORT_FMT_MD: st = hn_report_md_render(run, &text, &len); break;
         default: st = hn_report_html_render(run, &text, &len); break;
@@ -149,11 +149,11 @@ enum hn_report_status hn_report_load(const char *path, struct st_run **out, char
             return HN_REPORT_NOMEM;
         }
         snprintf(p, plen, "%s/results.json", path);
-        enum hn_report_status st = hn_json_read_file(p, out, why, whylen);
+        enum hn_report_status st = hn_results_read_file(p, out, why, whylen);
         free(p);
         return st;
     }
-    return hn_json_read_file(path, out, why, whylen);
+    return hn_results_read_file(path, out, why, whylen);
 }
 
 void hn_report_label(const char *path, char *out, size_t outlen)
@@ -203,6 +203,16 @@ static int copy_clause(struct st_target_result *dst, const struct st_clause_resu
     return 0;
 }
 
+static int copy_events(struct st_timeline *d, const struct st_timeline *tl)
+{
+    for (size_t k = 0; k < tl->nevents; k++) {
+        const struct st_event *e = &tl->events[k];
+        if (st_timeline_add(d, e->kind, e->t, e->t_end, e->step, e->text, e->detail) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int merge_one(struct st_run *m, const struct st_run *r, const char *label)
 {
     for (size_t i = 0; i < r->ntargets; i++) {
@@ -220,13 +230,9 @@ static int merge_one(struct st_run *m, const struct st_run *r, const char *label
     for (size_t i = 0; i < r->ntimelines; i++) {
         const struct st_timeline *tl = &r->timelines[i];
         struct st_timeline *d = st_run_add_timeline(m, tl->scenario, NULL, tl->time_mode);
-        if (d == NULL || st_set_fmt(&d->target, "%s/%s", label, tl->target ? tl->target : "") < 0)
+        if (d == NULL || st_set_fmt(&d->target, "%s/%s", label, tl->target ? tl->target : "") < 0 ||
+            copy_events(d, tl) < 0)
             return -1;
-        for (size_t k = 0; k < tl->nevents; k++) {
-            const struct st_event *e = &tl->events[k];
-            if (st_timeline_add(d, e->kind, e->t, e->t_end, e->step, e->text, e->detail) < 0)
-                return -1;
-        }
     }
     return 0;
 }
@@ -282,8 +288,146 @@ nomem:
     return HN_REPORT_NOMEM;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Shards: one run cut into pieces (by target, by clause family) and put back together.      */
+
+static struct st_target_result *find_target(struct st_run *m, const struct st_target_result *t)
+{
+    for (size_t i = 0; i < m->ntargets; i++) {
+        const struct st_target_result *d = &m->targets[i];
+        if (strcmp(d->target ? d->target : "", t->target ? t->target : "") == 0 &&
+            strcmp(d->spec ? d->spec : "", t->spec ? t->spec : "") == 0)
+            return &m->targets[i];
+    }
+    return NULL;
+}
+
+static int has_timeline(const struct st_run *m, const struct st_timeline *tl)
+{
+    for (size_t i = 0; i < m->ntimelines; i++)
+        if (strcmp(m->timelines[i].scenario ? m->timelines[i].scenario : "",
+                   tl->scenario ? tl->scenario : "") == 0 &&
+            strcmp(m->timelines[i].target ? m->timelines[i].target : "",
+                   tl->target ? tl->target : "") == 0)
+            return 1;
+    return 0;
+}
+
+static int clause_result_cmp(const void *a, const void *b)
+{
+    const struct st_clause_result *x = a, *y = b;
+    return hn_report_clause_cmp(x->clause ? x->clause : "", y->clause ? y->clause : "");
+}
+
+/* A shard classifies its target from its own clauses only; put together, "unknown" gives way
+ * to what another shard could tell, and shards that tell different classes make "neither". */
+static int combine_class(struct st_target_result *d, const struct st_target_result *t)
+{
+    if (t->klass == ST_CLASS_UNKNOWN || t->klass == d->klass)
+        return 0;
+    if (d->klass == ST_CLASS_UNKNOWN) {
+        d->klass = t->klass;
+        return st_set_str(&d->class_reason, t->class_reason);
+    }
+    d->klass = ST_CLASS_NEITHER;
+    return st_set_fmt(&d->class_reason, "%s; %s", d->class_reason ? d->class_reason : "",
+                      t->class_reason ? t->class_reason : "");
+}
+
+/* Adds r's targets, clauses and timelines to m, joining targets of the same name and spec.
+ * 0, -1 out of memory, -2 with *dup set: a clause of one target is in two shards. */
+static int union_one(struct st_run *m, const struct st_run *r, const char **dup_target,
+                     const char **dup_clause)
+{
+    for (size_t i = 0; i < r->ntargets; i++) {
+        const struct st_target_result *t = &r->targets[i];
+        struct st_target_result *d = find_target(m, t);
+        if (d == NULL) {
+            d = st_run_add_target(m, t->target ? t->target : "", t->spec);
+            if (d == NULL)
+                return -1;
+            d->klass = t->klass;
+            if (st_set_str(&d->class_reason, t->class_reason) < 0)
+                return -1;
+        } else if (combine_class(d, t) < 0) {
+            return -1;
+        }
+        for (size_t k = 0; k < t->nclauses; k++) {
+            for (size_t j = 0; j < d->nclauses; j++)
+                if (strcmp(d->clauses[j].clause, t->clauses[k].clause) == 0) {
+                    *dup_target = t->target;
+                    *dup_clause = t->clauses[k].clause;
+                    return -2;
+                }
+            if (copy_clause(d, &t->clauses[k]) < 0)
+                return -1;
+        }
+    }
+    for (size_t i = 0; i < r->ntimelines; i++) {
+        const struct st_timeline *tl = &r->timelines[i];
+        if (has_timeline(m, tl)) /* a scenario that serves clauses of two shards */
+            continue;
+        struct st_timeline *d = st_run_add_timeline(m, tl->scenario, tl->target, tl->time_mode);
+        if (d == NULL || copy_events(d, tl) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+enum hn_report_status hn_report_union_runs(const struct st_run *const *runs, size_t n,
+                                           struct st_run **out, char *why, size_t whylen)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (runs == NULL || n == 0 || out == NULL) {
+        set_why(why, whylen, "%s%s", "hn_report_union_runs: ", "no runs or NULL argument");
+        return HN_REPORT_INVAL;
+    }
+    struct st_run *m = st_run_new();
+    if (m == NULL)
+        goto nomem;
+    const char *mode = runs[0]->time_mode, *started = runs[0]->started;
+    int same_mode = 1;
+    for (size_t i = 0; i < n; i++) {
+        const struct st_run *r = runs[i];
+        const char *dt = NULL, *dc = NULL;
+        m->seconds = r->seconds > m->seconds ? r->seconds : m->seconds; /* shards run at once */
+        m->incomplete |= r->incomplete;
+        if ((mode == NULL) != (r->time_mode == NULL) ||
+            (mode != NULL && strcmp(mode, r->time_mode) != 0))
+            same_mode = 0;
+        if (r->started != NULL && (started == NULL || strcmp(r->started, started) < 0))
+            started = r->started;
+        int rc = union_one(m, r, &dt, &dc);
+        if (rc == -2) {
+            char what[300];
+            snprintf(what, sizeof what, "clause %s of target %s is in two shards", dc,
+                     dt ? dt : "");
+            set_why(why, whylen, "%s%s", "mxttl report --shards: ", what);
+            st_run_free(m);
+            return HN_REPORT_SCHEMA;
+        }
+        if (rc < 0)
+            goto nomem;
+    }
+    for (size_t i = 0; i < m->ntargets; i++)
+        qsort(m->targets[i].clauses, m->targets[i].nclauses, sizeof m->targets[i].clauses[0],
+              clause_result_cmp);
+    if (st_set_str(&m->mxttl_version, runs[0]->mxttl_version) < 0 ||
+        st_set_str(&m->started, started) < 0 ||
+        st_set_str(&m->time_mode, same_mode ? mode : "mixed") < 0 ||
+        st_set_fmt(&m->command, "mxttl report --shards (%zu shards)", n) < 0)
+        goto nomem;
+    *out = m;
+    return HN_REPORT_OK;
+nomem:
+    st_run_free(m);
+    set_why(why, whylen, "%s%s", "hn_report_union_runs: ", "out of memory");
+    return HN_REPORT_NOMEM;
+}
+
 enum hn_report_status hn_report_merge(const char *const *inputs, size_t n, const char *outdir,
-                                      char *why, size_t whylen)
+                                      int shards, char *why, size_t whylen)
 {
     if (inputs == NULL || n == 0 || outdir == NULL) {
         set_why(why, whylen, "%s%s", "hn_report_merge: ", "no inputs or no output directory");
@@ -322,8 +466,11 @@ enum hn_report_status hn_report_merge(const char *const *inputs, size_t n, const
     }
     if (st == HN_REPORT_OK) {
         struct st_run *merged = NULL;
-        st = hn_report_merge_runs((const struct st_run *const *)runs,
-                                  (const char *const *)labels, n, &merged, why, whylen);
+        st = shards ? hn_report_union_runs((const struct st_run *const *)runs, n, &merged, why,
+                                           whylen)
+                    : hn_report_merge_runs((const struct st_run *const *)runs,
+                                           (const char *const *)labels, n, &merged, why,
+                                           whylen);
         if (st == HN_REPORT_OK)
             st = hn_report_write_dir(merged, outdir, HN_REPORT_FMT_ALL, why, whylen);
         st_run_free(merged);

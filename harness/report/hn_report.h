@@ -1,7 +1,7 @@
 /*
  * hn_report: turns an st_run (suites/st_result.h) into the report directory of `mxttl run` --
  * results.json, junit.xml, report.md and report.html -- and merges several runs into one
- * side-by-side report (`mxttl report DIR...`). The JSON format and its reader are in hn_json.h,
+ * side-by-side report (`mxttl report DIR...`). The JSON format and its reader are in hn_results.h,
  * run comparison (`mxttl diff`) in hn_diff.h; all three share this status enum.
  *
  * Library code: nothing here prints or exits. Errors come back as a status plus a one-line
@@ -65,7 +65,7 @@ enum hn_report_status hn_report_write_dir(const struct st_run *run, const char *
 
 /* Reads a run from a report directory (its results.json) or from a results.json path.
  * On HN_REPORT_OK *out is a new run the caller frees with st_run_free. Returns what
- * hn_json_read_file returns (see hn_json.h); *out is NULL on failure. */
+ * hn_results_read_file returns (see hn_results.h); *out is NULL on failure. */
 enum hn_report_status hn_report_load(const char *path, struct st_run **out, char *why,
                                      size_t whylen);
 
@@ -83,11 +83,22 @@ enum hn_report_status hn_report_merge_runs(const struct st_run *const *runs,
                                            const char *const *labels, size_t n,
                                            struct st_run **out, char *why, size_t whylen);
 
-/* `mxttl report DIR... --out OUT`: loads each input (report directory or results.json),
- * labels it with hn_report_label (a label already used gets "#2", "#3", ...), merges and writes
- * all four formats into outdir. Returns any status of hn_report_load (why names the input),
- * hn_report_merge_runs or hn_report_write_dir. */
+/* Puts the shards of one run back together (`mxttl report --shards`): targets of the same
+ * name and spec become one, with the clauses of every shard in clause order, and a class
+ * combined from the shards' (an "unknown" shard gives way; shards that disagree make
+ * "neither"); timelines are kept once per scenario and target; seconds is the longest shard's.
+ * On HN_REPORT_OK *out is a new run the caller frees with st_run_free. Returns HN_REPORT_OK,
+ * HN_REPORT_INVAL (n == 0, NULL argument), HN_REPORT_SCHEMA (a clause of one target in two
+ * shards; why names it) or HN_REPORT_NOMEM. */
+enum hn_report_status hn_report_union_runs(const struct st_run *const *runs, size_t n,
+                                           struct st_run **out, char *why, size_t whylen);
+
+/* `mxttl report [--shards] DIR... --out OUT`: loads each input (report directory or
+ * results.json), labels it with hn_report_label (a label already used gets "#2", "#3", ...),
+ * merges (side by side, or with shards set as hn_report_union_runs) and writes all four
+ * formats into outdir. Returns any status of hn_report_load (why names the input),
+ * hn_report_merge_runs / hn_report_union_runs or hn_report_write_dir. */
 enum hn_report_status hn_report_merge(const char *const *inputs, size_t n, const char *outdir,
-                                      char *why, size_t whylen);
+                                      int shards, char *why, size_t whylen);
 
 #endif

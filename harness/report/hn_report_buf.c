@@ -165,33 +165,6 @@ static void walk(struct hn_report_buf *b, const char *s, ascii_fn fn)
     }
 }
 
-static void json_ascii(struct hn_report_buf *b, unsigned char c)
-{
-    char tmp[8];
-    switch (c) {
-    case '"': hn_report_buf_put(b, "\\\"", 2); return;
-    case '\\': hn_report_buf_put(b, "\\\\", 2); return;
-    case '\n': hn_report_buf_put(b, "\\n", 2); return;
-    case '\t': hn_report_buf_put(b, "\\t", 2); return;
-    case '\r': hn_report_buf_put(b, "\\r", 2); return;
-    case '\b': hn_report_buf_put(b, "\\b", 2); return;
-    case '\f': hn_report_buf_put(b, "\\f", 2); return;
-    default:
-        if (c < 0x20) {
-            snprintf(tmp, sizeof(tmp), "\\u%04x", c);
-            hn_report_buf_put(b, tmp, 6);
-        } else {
-            tmp[0] = (char)c;
-            hn_report_buf_put(b, tmp, 1);
-        }
-    }
-}
-
-void hn_report_buf_json(struct hn_report_buf *b, const char *s)
-{
-    walk(b, s, json_ascii);
-}
-
 static void xml_common(struct hn_report_buf *b, unsigned char c, int attr)
 {
     char ch = (char)c;
@@ -275,20 +248,6 @@ void hn_report_buf_line(struct hn_report_buf *b, const char *s)
     walk(b, s, line_ascii);
 }
 
-void hn_report_buf_num(struct hn_report_buf *b, double v)
-{
-    if (!isfinite(v)) {
-        hn_report_buf_puts(b, "null");
-        return;
-    }
-    char tmp[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
-        if (strtod(tmp, NULL) == v)
-            break;
-    }
-    hn_report_buf_puts(b, tmp);
-}
 
 int hn_report_write_file(const char *path, const char *data, size_t len, char *why,
                          size_t whylen)

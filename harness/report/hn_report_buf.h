@@ -37,8 +37,6 @@ void hn_report_buf_release(struct hn_report_buf *b);
 size_t hn_report_utf8_len(const unsigned char *s, size_t n);
 
 /* Escapers: s may be NULL (appends nothing). Invalid UTF-8 becomes U+FFFD. */
-/* JSON string body (no quotes): \" \\ and control characters as \n, \t, \uXXXX. */
-void hn_report_buf_json(struct hn_report_buf *b, const char *s);
 /* XML / HTML text and attribute values: & < > " ' as entities; tab, newline and carriage return
  * as character references when attr is set (so attribute values keep them); other control
  * characters (not allowed in XML 1.0) become U+FFFD. */
@@ -53,10 +51,6 @@ void hn_report_buf_text(struct hn_report_buf *b, const char *s);
 /* One line of plain text: newlines, tabs and other control characters become spaces, so a
  * hostile name cannot start a line of its own. */
 void hn_report_buf_line(struct hn_report_buf *b, const char *s);
-
-/* A double as the shortest of %.15g / %.16g / %.17g that reads back to the same value, so
- * writing what was read reproduces the bytes; non-finite values as "null". */
-void hn_report_buf_num(struct hn_report_buf *b, double v);
 
 /* Writes data to path atomically: a temporary file in the same directory, fsync, rename.
  * 0 on success; -1 with why = "PATH: reason" (nothing is left behind). */

@@ -1,7 +1,8 @@
 #!/bin/sh
-# verdicts.sh MXTTL TARGET SPEC "PROGRAMS" CLAUSE=VERDICT...
+# verdicts.sh MXTTL TARGET SPEC "PROGRAMS" CLAUSE=VERDICT[|VERDICT]...
 # Runs `mxttl run` on one smtp target in real time with just the clauses named and checks each
-# clause got the verdict its documented behaviour implies ("got X, want Y" otherwise).
+# clause got the verdict its documented behaviour implies ("got X, want Y" otherwise); where
+# the behaviour depends on timing the test cannot fix, several verdicts may be allowed.
 # Exit 77 (skipped) when not root or when one of PROGRAMS (the MTA) is not installed.
 set -u
 mxttl=$1 target=$2 spec=$3 programs=$4
@@ -28,9 +29,12 @@ for cv in "$@"; do
     c=${cv%%=*}
     v=${cv#*=}
     got=$(printf '%s\n' "$out" | awk -v c="$c" '$1 == c { print $3; exit }')
-    if [ "$got" != "$v" ]; then
+    case "|$v|" in
+    *"|$got|"*) ;;
+    *)
         echo "$target $c: got ${got:-no verdict}, want $v"
         fail=1
-    fi
+        ;;
+    esac
 done
 exit $fail

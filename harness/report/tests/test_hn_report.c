@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hn_json.h"
+#include "hn_results.h"
 #include "hn_report.h"
 #include "hn_report_test.h"
 
@@ -170,6 +170,55 @@ static void test_merge_runs(void **state)
     st_run_free(b);
 }
 
+/* One shard of a run: target t (ttl) with the given clauses and a timeline per scenario. */
+static struct st_run *shard(const char *const *clauses, size_t n, enum st_class klass,
+                            const char *const *scenarios, size_t ns)
+{
+    struct st_run *r = st_run_new();
+    assert_non_null(r);
+    struct st_target_result *t = st_run_add_target(r, "t", "ttl");
+    assert_non_null(t);
+    t->klass = klass;
+    for (size_t i = 0; i < n; i++)
+        assert_non_null(st_target_add_clause(t, clauses[i], ST_LEVEL_MUST,
+                                             i % 2 ? ST_FAIL : ST_PASS, NULL));
+    for (size_t i = 0; i < ns; i++)
+        assert_non_null(st_run_add_timeline(r, scenarios[i], "t", "virtual"));
+    return r;
+}
+
+static void test_union_shards(void **state)
+{
+    (void)state;
+    const char *c1[] = {"TTL-2", "TTL-10"}, *c2[] = {"COM-1"}, *c3[] = {"TTL-2"};
+    const char *s1[] = {"mx-ttl-expiry"}, *s2[] = {"mx-ttl-expiry", "null-mx"};
+    struct st_run *a = shard(c1, 2, ST_CLASS_TTL, s1, 1);
+    struct st_run *b = shard(c2, 1, ST_CLASS_UNKNOWN, s2, 2);
+    struct st_run *c = shard(c3, 1, ST_CLASS_TTL, s1, 1);
+    const struct st_run *ab[] = {b, a}, *ac[] = {a, c};
+    struct st_run *m = NULL;
+    char why[512];
+    assert_int_equal(hn_report_union_runs(ab, 2, &m, why, sizeof why), HN_REPORT_OK);
+    assert_int_equal(m->ntargets, 1);
+    assert_string_equal(m->targets[0].target, "t");
+    assert_int_equal(m->targets[0].nclauses, 3);
+    /* clause order, whatever the shards' order: TTL-2, TTL-10, COM-1 */
+    assert_string_equal(m->targets[0].clauses[0].clause, "TTL-2");
+    assert_string_equal(m->targets[0].clauses[1].clause, "TTL-10");
+    assert_string_equal(m->targets[0].clauses[2].clause, "COM-1");
+    assert_int_equal(m->targets[0].clauses[1].verdict, ST_FAIL);
+    assert_int_equal(m->targets[0].klass, ST_CLASS_TTL); /* unknown gave way */
+    assert_int_equal(m->ntimelines, 2);                  /* mx-ttl-expiry once */
+    st_run_free(m);
+    assert_int_equal(hn_report_union_runs(ac, 2, &m, why, sizeof why), HN_REPORT_SCHEMA);
+    assert_null(m);
+    if (strstr(why, "clause TTL-2 of target t is in two shards") == NULL)
+        fail_msg("why: got \"%s\", want the clause in two shards", why);
+    st_run_free(a);
+    st_run_free(b);
+    st_run_free(c);
+}
+
 static void test_merge_dirs(void **state)
 {
     (void)state;
@@ -186,7 +235,7 @@ static void test_merge_dirs(void **state)
                      HN_REPORT_OK);
     snprintf(pc, sizeof(pc), "%s/results.json", pb);
     const char *inputs[] = {pa, pc};
-    enum hn_report_status st = hn_report_merge(inputs, 2, out, why, sizeof(why));
+    enum hn_report_status st = hn_report_merge(inputs, 2, out, 0, why, sizeof(why));
     if (st != HN_REPORT_OK)
         fail_msg("merge: got %s (%s), want ok", hn_report_status_str(st), why);
     struct st_run *m = NULL;
@@ -209,9 +258,9 @@ static void test_merge_dirs(void **state)
     fputs("{\"schema\": ", f);
     fclose(f);
     const char *bad[] = {pa, p};
-    assert_int_equal(hn_report_merge(bad, 2, out, why, sizeof(why)), HN_REPORT_SYNTAX);
-    if (strstr(why, "broken.json:1:12:") == NULL)
-        fail_msg("why: got \"%s\", want broken.json:1:12:", why);
+    assert_int_equal(hn_report_merge(bad, 2, out, 0, why, sizeof(why)), HN_REPORT_SYNTAX);
+    if (strstr(why, "broken.json:1:11: unexpected token near end of file") == NULL)
+        fail_msg("why: got \"%s\", want broken.json:1:11: unexpected token...", why);
     hn_test_rmtree(dir);
     free(dir);
     st_run_free(a);
@@ -226,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_write_dir_errors),
         cmocka_unit_test(test_labels),
         cmocka_unit_test(test_merge_runs),
+        cmocka_unit_test(test_union_shards),
         cmocka_unit_test(test_merge_dirs),
     };
     return cmocka_run_group_tests_name("hn_report", tests, NULL, NULL);

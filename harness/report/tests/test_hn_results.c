@@ -1,5 +1,5 @@
 /*
- * test_hn_json: results.json writer and reader -- byte-identical round trips, hostile strings,
+ * test_hn_results: results.json writer and reader -- byte-identical round trips, hostile strings,
  * every class of reader error with its FILE:LINE:COL position, limits, and a robustness sweep
  * over every truncation and many corruptions of a real document (never a crash).
  */
@@ -14,15 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hn_json.h"
+#include "hn_results.h"
 #include "hn_report_test.h"
 
 static char *render(const struct st_run *run, size_t *len)
 {
     char *out = NULL;
-    enum hn_report_status st = hn_json_render(run, &out, len);
+    enum hn_report_status st = hn_results_render(run, &out, len);
     if (st != HN_REPORT_OK)
-        fail_msg("hn_json_render: got %s, want ok", hn_report_status_str(st));
+        fail_msg("hn_results_render: got %s, want ok", hn_report_status_str(st));
     return out;
 }
 
@@ -31,7 +31,7 @@ static void expect_error(const char *text, enum hn_report_status want, const cha
 {
     struct st_run *run = (struct st_run *)1;
     char why[512];
-    enum hn_report_status st = hn_json_read_mem("in.json", text, strlen(text), &run, why,
+    enum hn_report_status st = hn_results_read_mem("in.json", text, strlen(text), &run, why,
                                                 sizeof(why));
     if (st != want)
         fail_msg("parse of %.60s: got %s (%s), want %s", text, hn_report_status_str(st), why,
@@ -50,7 +50,7 @@ static void test_round_trip_identical(void **state)
         char *a = render(run, &l1);
         struct st_run *back = NULL;
         char why[512];
-        enum hn_report_status st = hn_json_read_mem("a.json", a, l1, &back, why, sizeof(why));
+        enum hn_report_status st = hn_results_read_mem("a.json", a, l1, &back, why, sizeof(why));
         if (st != HN_REPORT_OK)
             fail_msg("read back: got %s (%s), want ok", hn_report_status_str(st), why);
         char *b = render(back, &l2);
@@ -74,7 +74,7 @@ static void test_values_survive(void **state)
     char *a = render(run, NULL);
     struct st_run *back = NULL;
     char why[512];
-    assert_int_equal(hn_json_read_mem("a.json", a, strlen(a), &back, why, sizeof(why)),
+    assert_int_equal(hn_results_read_mem("a.json", a, strlen(a), &back, why, sizeof(why)),
                      HN_REPORT_OK);
     assert_int_equal(back->ntargets, run->ntargets);
     assert_int_equal(back->ntimelines, run->ntimelines);
@@ -108,6 +108,41 @@ static void test_values_survive(void **state)
     free(a);
 }
 
+/* Numbers read back to the same double through the writer (integers as integers, others
+ * with 17 digits), and non-finite ones as null, read back as NaN. */
+static void test_numbers_round_trip(void **state)
+{
+    (void)state;
+    const double vals[] = {0, -0.0, 1, 150, 0.1, 1.0 / 3, 12.375, 1e300, -2.5e-300, 300.001,
+                           9007199254740993.0, -4e20};
+    struct st_run *run = st_run_new();
+    assert_non_null(run);
+    struct st_target_result *tr = st_run_add_target(run, "t", NULL);
+    assert_non_null(tr);
+    size_t n = sizeof vals / sizeof vals[0];
+    for (size_t i = 0; i < n + 1; i++) {
+        struct st_clause_result *c = st_target_add_clause(tr, "TTL-1", ST_LEVEL_MUST, ST_PASS,
+                                                          NULL);
+        assert_non_null(c);
+        c->seconds = i < n ? vals[i] : NAN;
+    }
+    char *a = render(run, NULL), why[512];
+    assert_non_null(strstr(a, "\"seconds\": 150\n"));
+    assert_non_null(strstr(a, "\"seconds\": 0.10000000000000001\n"));
+    assert_non_null(strstr(a, "\"seconds\": null"));
+    struct st_run *back = NULL;
+    assert_int_equal(hn_results_read_mem("n.json", a, strlen(a), &back, why, sizeof why),
+                     HN_REPORT_OK);
+    for (size_t i = 0; i < n; i++)
+        if (back->targets[0].clauses[i].seconds != vals[i])
+            fail_msg("number %zu: got %.17g back, want %.17g", i,
+                     back->targets[0].clauses[i].seconds, vals[i]);
+    assert_true(isnan(back->targets[0].clauses[n].seconds));
+    free(a);
+    st_run_free(back);
+    st_run_free(run);
+}
+
 static void test_empty_run(void **state)
 {
     (void)state;
@@ -118,7 +153,7 @@ static void test_empty_run(void **state)
     assert_non_null(strstr(a, "\"command\": null"));
     struct st_run *back = NULL;
     char why[256];
-    assert_int_equal(hn_json_read_mem("e.json", a, strlen(a), &back, why, sizeof(why)),
+    assert_int_equal(hn_results_read_mem("e.json", a, strlen(a), &back, why, sizeof(why)),
                      HN_REPORT_OK);
     char *b = render(back, NULL);
     assert_string_equal(a, b);
@@ -142,7 +177,7 @@ static void test_minimal_with_whitespace(void **state)
                       "\"schema\":\"mxttl-results/1\"}  \n";
     struct st_run *run = NULL;
     char why[256];
-    enum hn_report_status st = hn_json_read_mem("m.json", doc, strlen(doc), &run, why,
+    enum hn_report_status st = hn_results_read_mem("m.json", doc, strlen(doc), &run, why,
                                                 sizeof(why));
     if (st != HN_REPORT_OK)
         fail_msg("got %s (%s), want ok", hn_report_status_str(st), why);
@@ -156,28 +191,35 @@ static void test_minimal_with_whitespace(void **state)
 static void test_syntax_errors_with_positions(void **state)
 {
     (void)state;
+    /* Syntax is Jansson's: its message, with our "FILE:LINE:COL: " in front. */
     expect_error("", HN_REPORT_SYNTAX, "in.json:1:1: empty input");
-    expect_error("{\"schema\": \"mxttl-results/1\"", HN_REPORT_SYNTAX, "in.json:1:29:");
-    expect_error("{\n  \"schema\": \"mxttl-res", HN_REPORT_SYNTAX, "in.json:2:13: unterminated");
-    expect_error("{\n\"a\": \"\\q\"}", HN_REPORT_SYNTAX, "in.json:2:7: bad escape '\\q'");
-    expect_error("{\"a\": \"\\u12G4\"}", HN_REPORT_SYNTAX, "bad hex digit");
-    expect_error("{\"a\": \"\\ud800\"}", HN_REPORT_SYNTAX, "without low surrogate");
-    expect_error("{\"a\": \"\\udc00\"}", HN_REPORT_SYNTAX, "lone low surrogate");
-    expect_error("{\"a\": \"\\u0000\"}", HN_REPORT_SYNTAX, "\\u0000 is not allowed");
-    expect_error("{\"a\": \"x\ny\"}", HN_REPORT_SYNTAX, "in.json:1:9: control character 0x0a");
-    expect_error("{\"a\": \"\xc3\x28\"}", HN_REPORT_SYNTAX, "in.json:1:8: invalid UTF-8");
-    expect_error("{\"a\": \"\xed\xa0\x80\"}", HN_REPORT_SYNTAX, "invalid UTF-8"); /* surrogate */
-    expect_error("{\"a\": 01}", HN_REPORT_SYNTAX, "leading zero");
-    expect_error("{\"a\": 1.}", HN_REPORT_SYNTAX, "digit expected after '.'");
-    expect_error("{\"a\": -}", HN_REPORT_SYNTAX, "digit expected");
-    expect_error("{\"a\": 1e}", HN_REPORT_SYNTAX, "exponent");
-    expect_error("{\"a\": tru}", HN_REPORT_SYNTAX, "expected true");
-    expect_error("{\"a\": 1,}", HN_REPORT_SYNTAX, "expected member name");
-    expect_error("{\"a\" 1}", HN_REPORT_SYNTAX, "in.json:1:6: expected ':'");
-    expect_error("[1 2]", HN_REPORT_SYNTAX, "in.json:1:4: expected ',' or ']'");
-    expect_error("{} x", HN_REPORT_SYNTAX, "in.json:1:4: trailing 'x'");
-    expect_error("\xef\xbb\xbf{}", HN_REPORT_SYNTAX, "byte 0xef");
-    expect_error("{'a': 1}", HN_REPORT_SYNTAX, "found '''");
+    expect_error(" \n\t", HN_REPORT_SYNTAX, "in.json:2:2: empty input");
+    expect_error("{\"schema\": \"mxttl-results/1\"", HN_REPORT_SYNTAX,
+                 "in.json:1:28: '}' expected near end of file");
+    expect_error("{\n  \"schema\": \"mxttl-res", HN_REPORT_SYNTAX,
+                 "in.json:2:22: premature end of input");
+    expect_error("{\n\"a\": \"\\q\"}", HN_REPORT_SYNTAX, "in.json:2:8: invalid escape");
+    expect_error("{\"a\": \"\\u12G4\"}", HN_REPORT_SYNTAX, "invalid escape");
+    expect_error("{\"a\": \"\\ud800\"}", HN_REPORT_SYNTAX, "invalid Unicode '\\uD800'");
+    expect_error("{\"a\": \"\\udc00\"}", HN_REPORT_SYNTAX, "invalid Unicode '\\uDC00'");
+    expect_error("{\"a\": \"\\u0000\"}", HN_REPORT_SYNTAX,
+                 "in.json:1:14: \\u0000 is not allowed in strings");
+    expect_error("{\"a\": \"x\ny\"}", HN_REPORT_SYNTAX, "in.json:1:8: unexpected newline");
+    expect_error("{\"a\": \"\x01\"}", HN_REPORT_SYNTAX, "control character 0x1");
+    expect_error("{\"a\": \"\xc3\x28\"}", HN_REPORT_SYNTAX,
+                 "in.json:1:7: unable to decode byte 0xc3");
+    expect_error("{\"a\": \"\xed\xa0\x80\"}", HN_REPORT_SYNTAX, "byte 0xed"); /* surrogate */
+    expect_error("{\"a\": 01}", HN_REPORT_SYNTAX, "in.json:1:7: invalid token near '0'");
+    expect_error("{\"a\": 1.}", HN_REPORT_SYNTAX, "invalid token near '1.'");
+    expect_error("{\"a\": -}", HN_REPORT_SYNTAX, "invalid token near '-'");
+    expect_error("{\"a\": 1e}", HN_REPORT_SYNTAX, "invalid token near '1e'");
+    expect_error("{\"a\": tru}", HN_REPORT_SYNTAX, "invalid token near 'tru'");
+    expect_error("{\"a\": 1,}", HN_REPORT_SYNTAX, "string or '}' expected");
+    expect_error("{\"a\" 1}", HN_REPORT_SYNTAX, "in.json:1:6: ':' expected");
+    expect_error("[1 2]", HN_REPORT_SYNTAX, "in.json:1:4: ']' expected");
+    expect_error("{} x", HN_REPORT_SYNTAX, "in.json:1:4: end of file expected near 'x'");
+    expect_error("\xef\xbb\xbf{}", HN_REPORT_SYNTAX, "in.json:1:1: invalid token");
+    expect_error("{'a': 1}", HN_REPORT_SYNTAX, "in.json:1:2: string or '}' expected near '''");
 }
 
 static void test_limits(void **state)
@@ -194,14 +236,15 @@ static void test_limits(void **state)
     deep[2 * depth] = '\0';
     expect_error(deep, HN_REPORT_LIMIT, "in.json:1:17: nesting deeper than 16 levels");
     free(deep);
-    expect_error("{\"a\": 1e999}", HN_REPORT_LIMIT, "in.json:1:7: number 1e999 out of range");
+    expect_error("{\"a\": 1e999}", HN_REPORT_LIMIT,
+                 "in.json:1:11: number out of range: real number overflow near '1e999'");
     expect_error("{\"a\": -1e400}", HN_REPORT_LIMIT, "out of range");
     char num[200] = "{\"a\": 1";
     memset(num + 7, '0', 120);
     snprintf(num + 127, sizeof(num) - 127, "}");
     expect_error(num, HN_REPORT_LIMIT, "longer than 64 characters");
     /* A string over the limit. */
-    size_t big = HN_JSON_MAX_STRING + 10;
+    size_t big = HN_RESULTS_MAX_STRING + 10;
     char *s = malloc(big + 16);
     assert_non_null(s);
     s[0] = '[';
@@ -217,18 +260,20 @@ static void test_limits(void **state)
 static void test_schema_errors(void **state)
 {
     (void)state;
-    expect_error("[]", HN_REPORT_SCHEMA, "in.json:1:1: top level must be an object, not array");
+    /* Schema errors name the value by its path (Jansson keeps no positions in the tree). */
+    expect_error("[]", HN_REPORT_SCHEMA, "in.json: top level must be an object, not array");
     expect_error("{\"schema\": \"mxttl-results/2\"}", HN_REPORT_SCHEMA,
-                 "in.json:1:12: unsupported schema \"mxttl-results/2\" (want \"mxttl-results/1\")");
+                 "in.json: unsupported schema \"mxttl-results/2\" (want \"mxttl-results/1\")");
     expect_error("{\"schema\": 1}", HN_REPORT_SCHEMA, "unsupported schema");
     char doc[2048];
     snprintf(doc, sizeof(doc), "%s\"targets\": [], \"timelines\": [], \"extra\": 1}", minimal_head);
     expect_error(doc, HN_REPORT_SCHEMA, "unknown member \"extra\" in run");
     snprintf(doc, sizeof(doc), "%s\"targets\": []}", minimal_head);
-    expect_error(doc, HN_REPORT_SCHEMA, "in.json:1:1: run lacks member \"timelines\"");
+    expect_error(doc, HN_REPORT_SCHEMA, "in.json: run lacks member \"timelines\"");
     snprintf(doc, sizeof(doc), "%s\"targets\": [], \"targets\": [], \"timelines\": []}",
              minimal_head);
-    expect_error(doc, HN_REPORT_SCHEMA, "duplicate member \"targets\"");
+    expect_error(doc, HN_REPORT_SCHEMA,
+                 "in.json:1:165: duplicate member: duplicate object key near '\"targets\"'");
     snprintf(doc, sizeof(doc), "%s\"targets\": {}, \"timelines\": []}", minimal_head);
     expect_error(doc, HN_REPORT_SCHEMA, "\"targets\" must be an array, not object");
     snprintf(doc, sizeof(doc),
@@ -237,13 +282,15 @@ static void test_schema_errors(void **state)
              "\"verdict\": \"OK\", \"sentence\": null, \"scenario\": null, \"expected\": null, "
              "\"observed\": null, \"note\": null, \"seconds\": 0}]}], \"timelines\": []}",
              minimal_head);
-    expect_error(doc, HN_REPORT_SCHEMA, "\"verdict\" is \"OK\", want one of PASS");
+    expect_error(doc, HN_REPORT_SCHEMA,
+                 "in.json: targets[0].clauses[0]: \"verdict\" is \"OK\", want one of PASS");
     snprintf(doc, sizeof(doc),
              "%s\"targets\": [], \"timelines\": [{\"scenario\": \"s\", \"target\": \"t\", "
              "\"time_mode\": null, \"events\": [{\"kind\": \"step\", \"t\": 1, \"t_end\": 2, "
              "\"step\": 1, \"text\": \"x\", \"detail\": null}]}]}",
              minimal_head);
-    expect_error(doc, HN_REPORT_SCHEMA, "\"t_end\" must equal \"t\" for a step event");
+    expect_error(doc, HN_REPORT_SCHEMA,
+                 "in.json: timelines[0].events[0]: \"t_end\" must equal \"t\" for a step event");
     snprintf(doc, sizeof(doc),
              "%s\"targets\": [], \"timelines\": [{\"scenario\": \"s\", \"target\": \"t\", "
              "\"time_mode\": null, \"events\": [{\"kind\": \"ttl\", \"t\": 1, \"t_end\": 2, "
@@ -267,7 +314,7 @@ static void test_truncations_and_corruptions(void **state)
     char why[512];
     for (size_t n = 0; n < len; n += (n < 2000 ? 1 : 7)) {
         struct st_run *back = NULL;
-        enum hn_report_status st = hn_json_read_mem("p.json", a, n, &back, why, sizeof(why));
+        enum hn_report_status st = hn_results_read_mem("p.json", a, n, &back, why, sizeof(why));
         /* Only a cut inside the final whitespace leaves a complete document. */
         if (st == HN_REPORT_OK && n < len - 1)
             fail_msg("prefix of %zu/%zu bytes: got ok, want an error", n, len);
@@ -293,13 +340,13 @@ static void test_truncations_and_corruptions(void **state)
             c[pos] = junk[(seed >> 8) % sizeof(junk)];
         }
         struct st_run *back = NULL;
-        enum hn_report_status st = hn_json_read_mem("c.json", c, len, &back, why, sizeof(why));
+        enum hn_report_status st = hn_results_read_mem("c.json", c, len, &back, why, sizeof(why));
         assert_true(st == HN_REPORT_OK || strncmp(why, "c.json:", 7) == 0);
         if (st == HN_REPORT_OK) {
             /* Whatever was accepted must render and read back again. */
             char *again = render(back, NULL);
             struct st_run *b2 = NULL;
-            assert_int_equal(hn_json_read_mem("r.json", again, strlen(again), &b2, why,
+            assert_int_equal(hn_results_read_mem("r.json", again, strlen(again), &b2, why,
                                               sizeof(why)),
                              HN_REPORT_OK);
             st_run_free(b2);
@@ -319,25 +366,25 @@ static void test_read_file(void **state)
     char path[4096], why[512];
     struct st_run *run = NULL;
     snprintf(path, sizeof(path), "%s/missing.json", dir);
-    assert_int_equal(hn_json_read_file(path, &run, why, sizeof(why)), HN_REPORT_IO);
+    assert_int_equal(hn_results_read_file(path, &run, why, sizeof(why)), HN_REPORT_IO);
     assert_non_null(strstr(why, path));
-    assert_int_equal(hn_json_read_file(dir, &run, why, sizeof(why)), HN_REPORT_IO);
+    assert_int_equal(hn_results_read_file(dir, &run, why, sizeof(why)), HN_REPORT_IO);
     assert_non_null(strstr(why, "is a directory"));
     snprintf(path, sizeof(path), "%s/bad.json", dir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs("{\n\n   \"schema\": \"mxttl-results/0\"}", f);
     fclose(f);
-    assert_int_equal(hn_json_read_file(path, &run, why, sizeof(why)), HN_REPORT_SCHEMA);
+    assert_int_equal(hn_results_read_file(path, &run, why, sizeof(why)), HN_REPORT_SCHEMA);
     char want[4200];
-    snprintf(want, sizeof(want), "%s:3:14: unsupported schema", path);
+    snprintf(want, sizeof(want), "%s: unsupported schema", path);
     if (strstr(why, want) == NULL)
         fail_msg("why: got \"%s\", want \"%s...\"", why, want);
     assert_null(run);
-    assert_int_equal(hn_json_read_file(NULL, &run, why, sizeof(why)), HN_REPORT_INVAL);
-    assert_int_equal(hn_json_read_mem("x", "{}", 2, NULL, why, sizeof(why)), HN_REPORT_INVAL);
+    assert_int_equal(hn_results_read_file(NULL, &run, why, sizeof(why)), HN_REPORT_INVAL);
+    assert_int_equal(hn_results_read_mem("x", "{}", 2, NULL, why, sizeof(why)), HN_REPORT_INVAL);
     /* A zero-length why buffer is allowed. */
-    assert_int_equal(hn_json_read_mem("x", "[", 1, &run, NULL, 0), HN_REPORT_SYNTAX);
+    assert_int_equal(hn_results_read_mem("x", "[", 1, &run, NULL, 0), HN_REPORT_SYNTAX);
     hn_test_rmtree(dir);
     free(dir);
 }
@@ -358,7 +405,7 @@ static void test_schema_doc_example(void **state)
     assert_non_null(end);
     struct st_run *run = NULL;
     char why[512];
-    enum hn_report_status st = hn_json_read_mem("RESULTS-SCHEMA.md example", start,
+    enum hn_report_status st = hn_results_read_mem("RESULTS-SCHEMA.md example", start,
                                                 (size_t)(end - start), &run, why, sizeof(why));
     if (st != HN_REPORT_OK)
         fail_msg("example: got %s (%s), want ok", hn_report_status_str(st), why);
@@ -373,6 +420,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_identical),
         cmocka_unit_test(test_values_survive),
+        cmocka_unit_test(test_numbers_round_trip),
         cmocka_unit_test(test_empty_run),
         cmocka_unit_test(test_minimal_with_whitespace),
         cmocka_unit_test(test_syntax_errors_with_positions),
@@ -382,5 +430,5 @@ int main(void)
         cmocka_unit_test(test_read_file),
         cmocka_unit_test(test_schema_doc_example),
     };
-    return cmocka_run_group_tests_name("hn_json", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("hn_results", tests, NULL, NULL);
 }
