@@ -10,7 +10,9 @@
  * full cache minus heap in use after rc_cache_free, split into route data (rc_route_size of
  * every cached route) and overhead (hash table, entries, keys, LRU links, malloc headers).
  *
- * Usage: bench_rc_cache [--mode ttl|legacy] [N ...]      prints a table; exit 0, 2 on bad usage.
+ * Usage: bench_rc_cache [--mode ttl|legacy] [--spread] [N ...]   prints a table; exit 0, 2 on
+ *        bad usage. --spread: two equal-preference exchangers with two addresses each per
+ *        domain, so that every hit shuffles its route (RFC 5321 5.1).
  */
 #include <malloc.h>
 #include <stdint.h>
@@ -45,20 +47,31 @@ static void name_of(size_t i, char *out)
     snprintf(out, SLOT, "d%zu.bench.test", i);
 }
 
-/* Zone with one MX and one A record per domain, TTL one day. Caller frees. */
-static char *make_zone(size_t n)
+/* Zone with one MX and one A record per domain, TTL one day; with spread, two MX of equal
+ * preference with two addresses each (every hit then shuffles the route). Caller frees. */
+static char *make_zone(size_t n, int spread)
 {
-    size_t cap = n * 110 + 1, len = 0;
+    size_t cap = n * (spread ? 300 : 110) + 1, len = 0;
     char *z = malloc(cap);
     if (z == NULL)
         return NULL;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        size_t a = (i >> 16) & 255, b = (i >> 8) & 255, c = i & 255;
         len += (size_t)snprintf(z + len, cap - len,
                                 "d%zu.bench.test. 86400 IN MX 10 mx.d%zu.bench.test.\n"
                                 "mx.d%zu.bench.test. 86400 IN A 10.%zu.%zu.%zu\n",
-                                i, i, i, (i >> 16) & 255, (i >> 8) & 255, i & 255);
+                                i, i, i, a, b, c);
+        if (spread)
+            len += (size_t)snprintf(z + len, cap - len,
+                                    "d%zu.bench.test. 86400 IN MX 10 mx2.d%zu.bench.test.\n"
+                                    "mx.d%zu.bench.test. 86400 IN A 11.%zu.%zu.%zu\n"
+                                    "mx2.d%zu.bench.test. 86400 IN A 12.%zu.%zu.%zu\n",
+                                    i, i, i, a, b, c, i, a, b, c);
+    }
     return z;
 }
+
+static int spread_routes; /* --spread */
 
 /* Lookups of names (n slots) in a loop until at least one second has passed; lookups/s by
  * CLOCK_MONOTONIC, and in *cpu_rate by the thread's CPU time (the same figure on an idle
@@ -135,7 +148,7 @@ static int run(size_t n, enum rc_mode mode)
     struct rc_resolver *res = NULL;
     struct rc_vclock *vc = NULL;
     struct rc_cache *c = NULL;
-    char *zone = make_zone(n);
+    char *zone = make_zone(n, spread_routes);
     char *order = malloc(n * SLOT), *shuffled = malloc(n * SLOT);
     if (zone == NULL || order == NULL || shuffled == NULL || rc_resolver_stub_new(&res) != RC_OK ||
         rc_vclock_new(&vc) != RC_OK) {
@@ -184,9 +197,10 @@ static int run(size_t n, enum rc_mode mode)
     }
     struct rc_counters k;
     rc_cache_counters(c, &k);
-    if (k.entries != n || k.queries != 2 * n) {
+    size_t qper = spread_routes ? 3 : 2; /* MX, then A of each exchanger */
+    if (k.entries != n || k.queries != qper * n) {
         fprintf(stderr, "bench: after fill: %llu entries, %llu queries; want %zu, %zu\n",
-                (unsigned long long)k.entries, (unsigned long long)k.queries, n, 2 * n);
+                (unsigned long long)k.entries, (unsigned long long)k.queries, n, qper * n);
         return 1;
     }
 
@@ -196,7 +210,7 @@ static int run(size_t n, enum rc_mode mode)
     double rate_z = time_hits(c, zipf, n, &done_z, &cpu_z);
     double rate_s = time_hits(c, order, n, &done_s, &cpu_s);
     rc_cache_counters(c, &k);
-    if (k.queries != 2 * n || k.hits != done_r + done_z + done_s) {
+    if (k.queries != qper * n || k.hits != done_r + done_z + done_s) {
         fprintf(stderr, "bench: timed lookups were not all hits\n");
         return 1;
     }
@@ -214,7 +228,7 @@ static int run(size_t n, enum rc_mode mode)
     double per = (double)(with - without) / (double)n;
     double rdata = (double)route_bytes / (double)n;
     printf("| %9zu | %-6s | %6.2f (%6.2f) | %6.2f (%6.2f) | %6.2f (%6.2f) | %6.1f | %6.1f | %6.1f |\n",
-           n, rc_mode_str(mode), rate_r / 1e6, cpu_r / 1e6, rate_z / 1e6, cpu_z / 1e6, rate_s / 1e6,
+           n, spread_routes ? (mode == RC_MODE_TTL ? "ttl+sp" : "leg+sp") : rc_mode_str(mode), rate_r / 1e6, cpu_r / 1e6, rate_z / 1e6, cpu_z / 1e6, rate_s / 1e6,
            cpu_s / 1e6, per, rdata, per - rdata);
     fflush(stdout);
     rc_resolver_free(res);
@@ -238,9 +252,13 @@ int main(int argc, char **argv)
             }
             continue;
         }
+        if (strcmp(argv[i], "--spread") == 0) {
+            spread_routes = 1;
+            continue;
+        }
         unsigned long long v = strtoull(argv[i], &end, 10);
         if (*end != '\0' || v == 0 || v > 50000000ull || nn == 16) {
-            fprintf(stderr, "usage: bench_rc_cache [--mode ttl|legacy] [N ...]  (1 <= N <= 5e7, at most 16)\n");
+            fprintf(stderr, "usage: bench_rc_cache [--mode ttl|legacy] [--spread] [N ...]  (1 <= N <= 5e7, at most 16)\n");
             return 2;
         }
         ns[nn++] = (size_t)v;

@@ -30,16 +30,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const uint8_t *wire = data + 1;
     size_t len = size - 1;
 
-    char *rrs = NULL;
+    struct rc_records rrs;
     uint32_t ttl = 0xdeadbeef;
     char why[256];
     why[0] = '\0';
     enum rc_status st = rc_answer_parse(wire, len, qname, qtype, &rrs, &ttl, why, sizeof why);
     switch (st) {
     case RC_OK:
-        /* Records were found: at least one line, no empty line. */
-        if (rrs == NULL || rrs[0] == '\0' || rrs[0] == '\n' || strstr(rrs, "\n\n") != NULL)
+        /* Records were found: at least one, none empty. */
+        if (rrs.n == 0)
             abort();
+        for (size_t i = 0; i < rrs.n; i++)
+            if (rrs.v[i].data == NULL || rrs.v[i].data[0] == '\0')
+                abort();
         break;
     case RC_NXDOMAIN:
     case RC_NOADDR:
@@ -54,6 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* RC_INVAL cannot come from bytes alone: the question is valid. */
         abort();
     }
-    free(rrs);
+    if (st != RC_OK && (rrs.n != 0 || rrs.v != NULL))
+        abort();
+    rc_records_clear(&rrs);
     return 0;
 }

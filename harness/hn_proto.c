@@ -179,6 +179,12 @@ int hn_proto_parse_request(const char *line, struct hn_request *req, char *why, 
             }
             *eq = '\0';
             const char *val = eq + 1;
+            if ((strcmp(arg, "dns") == 0 && strlen(val) >= sizeof req->dns) ||
+                (strcmp(arg, "forward") == 0 && strlen(val) >= sizeof req->forward) ||
+                (strcmp(arg, "scenario") == 0 && strlen(val) >= sizeof req->scenario)) {
+                snprintf(why, whylen, "CONFIG %s= of %zu octets is too long", arg, strlen(val));
+                return -1; /* never cut short: a truncated name would be another name */
+            }
             if (strcmp(arg, "dns") == 0) {
                 snprintf(req->dns, sizeof req->dns, "%s", val);
                 have_dns = 1;
@@ -258,23 +264,23 @@ char *hn_proto_format_answer(unsigned long id, enum rc_reply_kind kind,
     char why[256];
     snprintf(why, sizeof why, "%s", reason ? reason : "");
     flatten(why);
-    char head[400], *out = NULL;
+    char first[400], *out = NULL;
     if (kind == RC_REPLY_ROUTE && route != NULL) {
         size_t n = rc_route_format(route, NULL, 0);
-        int h = snprintf(head, sizeof head, "ROUTE %lu %u ", id, rc_route_ttl(route));
+        int h = snprintf(first, sizeof first, "ROUTE %lu %u ", id, rc_route_ttl(route));
         out = malloc((size_t)h + n + 1);
         if (out != NULL) {
-            memcpy(out, head, (size_t)h);
+            memcpy(out, first, (size_t)h);
             rc_route_format(route, out + h, n + 1);
         }
         return out;
     }
     if (rc_reply_is_noroute(kind))
-        snprintf(head, sizeof head, "NOROUTE %lu %s%s%s", id, rc_reply_str(kind),
+        snprintf(first, sizeof first, "NOROUTE %lu %s%s%s", id, rc_reply_str(kind),
                  why[0] ? " " : "", why);
     else
-        snprintf(head, sizeof head, "TEMPFAIL %lu%s%s", id, why[0] ? " " : "", why);
-    return strdup(head);
+        snprintf(first, sizeof first, "TEMPFAIL %lu%s%s", id, why[0] ? " " : "", why);
+    return strdup(first);
 }
 
 /* Splits "KW ID rest": returns 0 with kw/rest set, -1 with why. Checks the id. */
@@ -338,7 +344,7 @@ int hn_proto_parse_answer(const char *line, unsigned long id, struct st_answer *
 {
     memset(ans, 0, sizeof *ans);
     if (strlen(line) >= HN_PROTO_LINE_MAX) {
-        snprintf(why, whylen, "reply over %u octets", HN_PROTO_LINE_MAX);
+        snprintf(why, whylen, "reply over %zu octets", HN_PROTO_LINE_MAX);
         return -1;
     }
     char *buf = strdup(line);

@@ -16,7 +16,7 @@
 #define HN_PROTO_REQ_MAX 4096
 /* Octets per reply line from a driver (ROUTE can be long: a route of any size DNS carries in
  * practice, see PROTOCOL.md); the harness grows its buffer up to this bound. */
-#define HN_PROTO_LINE_MAX (16u * 1024u * 1024u)
+#define HN_PROTO_LINE_MAX ((size_t)16 * 1024 * 1024)
 
 /* Parses a greeting "MXTTL-DRIVER 1 key=value ..." into caps (zeroed first). Unknown keys are
  * ignored. 0, or -1 with *why naming the problem. */
@@ -34,7 +34,7 @@ struct hn_request {
     int virtual_time;
     size_t capacity;
     char forward[256];     /* "" when none */
-    char scenario[128];
+    char scenario[256];
     /* TIME */
     uint64_t t_ms;
     /* LOOKUP */
@@ -45,10 +45,10 @@ int hn_proto_parse_request(const char *line, struct hn_request *req, char *why, 
 
 /* The reply to request `id` carrying an answer of this kind: ROUTE (route borrowed, its TTL
  * and rc_route_format's text) / NOROUTE / TEMPFAIL (also for a refusal: version 1 has no word
- * for it) with why. Without LF, in a new string the caller frees with free(); NULL when out of
+ * for it) with the reason text (NULL: none). Without LF, in a new string the caller frees with free(); NULL when out of
  * memory. */
 char *hn_proto_format_answer(unsigned long id, enum rc_reply_kind kind,
-                             const struct rc_route *route, const char *why);
+                             const struct rc_route *route, const char *reason);
 /* Parses a reply line (up to HN_PROTO_LINE_MAX octets) to request `id` into ans (zeroed first;
  * on 0 the caller frees it with st_answer_clear). The route is read by rc_route_parse, so "0 ."
  * (the root as exchanger) is a route to judge. Returns 0 for ROUTE/NOROUTE/TEMPFAIL, 1 for an

@@ -223,11 +223,11 @@ static void err_tail(const struct driver *d, char *why, size_t whylen)
  * one octet over it is seen as such). -1 with *why when out of memory. */
 static int grow(struct driver *d, char *why, size_t whylen)
 {
-    if (d->cap - d->len >= 4096 || d->cap >= (size_t)HN_PROTO_LINE_MAX + 4096)
+    if (d->cap - d->len >= 4096 || d->cap >= HN_PROTO_LINE_MAX + 4096)
         return 0;
     size_t cap = d->cap ? 2 * d->cap : 8192;
-    if (cap > (size_t)HN_PROTO_LINE_MAX + 4096)
-        cap = (size_t)HN_PROTO_LINE_MAX + 4096;
+    if (cap > HN_PROTO_LINE_MAX + 4096)
+        cap = HN_PROTO_LINE_MAX + 4096;
     char *nb = realloc(d->buf, cap);
     if (!nb) {
         snprintf(why, whylen, "out of memory for a line of %zu octets", d->len);
@@ -250,7 +250,7 @@ static int read_line(struct driver *d, char **line, char *why, size_t whylen)
             size_t n = (size_t)(lf - d->buf);
             d->lines_in++;
             if (n + 1 > HN_PROTO_LINE_MAX) {
-                snprintf(why, whylen, "line %lu from the driver is over %u octets",
+                snprintf(why, whylen, "line %lu from the driver is over %zu octets",
                          d->lines_in, HN_PROTO_LINE_MAX);
                 return -1;
             }
@@ -266,7 +266,7 @@ static int read_line(struct driver *d, char **line, char *why, size_t whylen)
             return 0;
         }
         if (d->len >= HN_PROTO_LINE_MAX) {
-            snprintf(why, whylen, "line %lu from the driver is over %u octets", d->lines_in + 1,
+            snprintf(why, whylen, "line %lu from the driver is over %zu octets", d->lines_in + 1,
                      HN_PROTO_LINE_MAX);
             return -1;
         }

@@ -18,28 +18,32 @@ static uint32_t clamp_ttl(uint32_t ttl)
     return ttl > 0x7fffffffu ? 0 : ttl;
 }
 
-struct textbuf {
-    char *s;
-    size_t len, cap;
-};
-
-static int tb_add(struct textbuf *tb, const char *line)
+void rc_records_clear(struct rc_records *rrs)
 {
-    size_t n = strlen(line);
-    if (tb->len + n + 2 > tb->cap) {
-        size_t cap = tb->cap ? tb->cap : 128;
-        while (tb->len + n + 2 > cap)
-            cap *= 2;
-        char *ns = realloc(tb->s, cap);
-        if (ns == NULL)
+    if (rrs == NULL)
+        return;
+    for (size_t i = 0; i < rrs->n; i++)
+        free(rrs->v[i].data);
+    free(rrs->v);
+    memset(rrs, 0, sizeof(*rrs));
+}
+
+static int add_record(struct rc_records *rrs, uint16_t pref, const char *data)
+{
+    if (rrs->n == rrs->cap) {
+        size_t cap = rrs->cap ? rrs->cap * 2 : 8;
+        struct rc_record *nv = realloc(rrs->v, cap * sizeof(*nv));
+        if (nv == NULL)
             return -1;
-        tb->s = ns;
-        tb->cap = cap;
+        rrs->v = nv;
+        rrs->cap = cap;
     }
-    memcpy(tb->s + tb->len, line, n);
-    tb->len += n;
-    tb->s[tb->len++] = '\n';
-    tb->s[tb->len] = '\0';
+    char *d = strdup(data);
+    if (d == NULL)
+        return -1;
+    rrs->v[rrs->n].pref = pref;
+    rrs->v[rrs->n].data = d;
+    rrs->n++;
     return 0;
 }
 
@@ -65,16 +69,18 @@ static int dname_text(const ldns_rdf *rdf, char *out, size_t outlen)
     return 0;
 }
 
-/* One record of qtype as a text line; RC_RETRY if its RDATA is not what the type requires. */
-static enum rc_status rr_text(const ldns_rr *rr, uint16_t qtype, char *line, size_t linelen)
+/* One record of qtype: its data as text into line, an MX preference into *pref; RC_RETRY if
+ * its RDATA is not what the type requires. */
+static enum rc_status rr_text(const ldns_rr *rr, uint16_t qtype, uint16_t *pref_out, char *line,
+                              size_t linelen)
 {
+    *pref_out = 0;
     if (qtype == LDNS_RR_TYPE_MX) {
         const ldns_rdf *pref = ldns_rr_rdf(rr, 0), *ex = ldns_rr_rdf(rr, 1);
-        char name[1024];
         if (ldns_rr_rd_count(rr) != 2 || pref == NULL || ldns_rdf_get_type(pref) != LDNS_RDF_TYPE_INT16 ||
-            ldns_rdf_size(pref) != 2 || dname_text(ex, name, sizeof(name)) != 0)
+            ldns_rdf_size(pref) != 2 || dname_text(ex, line, linelen) != 0)
             return RC_RETRY;
-        snprintf(line, linelen, "%u %s", (unsigned)ldns_rdf2native_int16(pref), name);
+        *pref_out = ldns_rdf2native_int16(pref);
         return RC_OK;
     }
     if (qtype == LDNS_RR_TYPE_A || qtype == LDNS_RR_TYPE_AAAA) {
@@ -98,7 +104,7 @@ static enum rc_status rr_text(const ldns_rr *rr, uint16_t qtype, char *line, siz
 }
 
 static enum rc_status judge(const ldns_pkt *pkt, const ldns_rdf *qn, const char *qname, uint16_t qtype,
-                            struct textbuf *tb, uint32_t *ttl_out, char *why, size_t whylen)
+                            struct rc_records *rrs, uint32_t *ttl_out, char *why, size_t whylen)
 {
     if (!ldns_pkt_qr(pkt) || ldns_pkt_get_opcode(pkt) != LDNS_PACKET_QUERY) {
         rc_why(why, whylen, "%s: reply is not a query response", qname);
@@ -139,12 +145,13 @@ static enum rc_status judge(const ldns_pkt *pkt, const ldns_rdf *qn, const char 
                 continue;
             if (ldns_rr_get_type(rr) == qtype) {
                 char line[1100];
-                enum rc_status st = rr_text(rr, qtype, line, sizeof(line));
+                uint16_t pref = 0;
+                enum rc_status st = rr_text(rr, qtype, &pref, line, sizeof(line));
                 if (st != RC_OK) {
                     rc_why(why, whylen, "%s: malformed record data in the answer", qname);
                     return st;
                 }
-                if (tb_add(tb, line) != 0)
+                if (add_record(rrs, pref, line) != 0)
                     return RC_NOMEM;
                 uint32_t t = clamp_ttl(ldns_rr_ttl(rr));
                 minttl = t < minttl ? t : minttl;
@@ -173,10 +180,11 @@ static enum rc_status judge(const ldns_pkt *pkt, const ldns_rdf *qn, const char 
 }
 
 enum rc_status rc_answer_parse(const uint8_t *wire, size_t len, const char *qname, uint16_t qtype,
-                               char **rrs, uint32_t *ttl_out, char *why, size_t whylen)
+                               struct rc_records *rrs, uint32_t *ttl_out, char *why,
+                               size_t whylen)
 {
     if (rrs != NULL)
-        *rrs = NULL;
+        memset(rrs, 0, sizeof(*rrs));
     if (ttl_out != NULL)
         *ttl_out = 0;
     if (rrs == NULL || ttl_out == NULL || (wire == NULL && len > 0)) {
@@ -204,14 +212,10 @@ enum rc_status rc_answer_parse(const uint8_t *wire, size_t len, const char *qnam
         ldns_pkt_free(pkt);
         return RC_NOMEM;
     }
-    struct textbuf tb = {0};
-    st = judge(pkt, qn, name, qtype, &tb, ttl_out, why, whylen);
+    st = judge(pkt, qn, name, qtype, rrs, ttl_out, why, whylen);
     ldns_rdf_deep_free(qn);
     ldns_pkt_free(pkt);
-    if (st != RC_OK) {
-        free(tb.s);
-        return st;
-    }
-    *rrs = tb.s;
-    return RC_OK;
+    if (st != RC_OK)
+        rc_records_clear(rrs);
+    return st;
 }

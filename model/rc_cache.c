@@ -290,7 +290,8 @@ enum rc_status rc_cache_route(struct rc_cache *c, const char *domain,
             rc_why(why, whylen, "%s: cached temporary failure", key);
             return RC_RETRY;
         }
-        rc_route_shuffle(e->route, &c->rng);
+        if (e->spread)
+            rc_route_shuffle(e->route, &c->rng);
         *out = e->route;
         return RC_OK;
     }

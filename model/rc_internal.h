@@ -1,7 +1,8 @@
 /*
  * rc_internal: declarations shared between the model's own files and nowhere else -- the
- * resolver vtable that each implementation fills, and the one-pass name normaliser that also
- * hashes, which the cache uses on its hit path. Not part of the public contract.
+ * resolver vtable that each implementation fills (rc_resolver*.c), the one-pass name normaliser
+ * that also hashes, which the cache uses on its hit path (rc_name.c), and rc_why (rc_status.c).
+ * Not part of the public contract.
  */
 #ifndef RC_INTERNAL_H
 #define RC_INTERNAL_H

@@ -28,35 +28,35 @@ static void addrs_clear(struct addrs *a)
     a->n = a->cap = 0;
 }
 
-static int addrs_add_lines(struct addrs *a, const char *text)
+/* Moves the records' data (addresses) into a; rrs is emptied. -1 when out of memory. */
+static int addrs_take(struct addrs *a, struct rc_records *rrs)
 {
-    for (const char *p = text; p != NULL && *p != '\0';) {
-        const char *eol = strchr(p, '\n');
-        size_t k = eol ? (size_t)(eol - p) : strlen(p);
+    int bad = 0;
+    for (size_t i = 0; i < rrs->n && !bad; i++) {
         if (a->n == a->cap) {
             size_t cap = a->cap ? a->cap * 2 : 4;
             char **nv = realloc(a->v, cap * sizeof(*nv));
-            if (nv == NULL)
-                return -1;
+            if (nv == NULL) {
+                bad = 1;
+                break;
+            }
             a->v = nv;
             a->cap = cap;
         }
-        a->v[a->n] = strndup(p, k);
-        if (a->v[a->n] == NULL)
-            return -1;
-        a->n++;
-        p = eol ? eol + 1 : p + k;
+        a->v[a->n++] = rrs->v[i].data;
+        rrs->v[i].data = NULL;
     }
-    return 0;
+    rc_records_clear(rrs);
+    return bad ? -1 : 0;
 }
 
 /* One query through r, judged by rc_answer_parse. */
-static enum rc_status ask(struct rc_resolver *r, const char *name, uint16_t qtype, char **rrs,
-                          uint32_t *ttl, char *why, size_t whylen)
+static enum rc_status ask(struct rc_resolver *r, const char *name, uint16_t qtype,
+                          struct rc_records *rrs, uint32_t *ttl, char *why, size_t whylen)
 {
     uint8_t *wire = NULL;
     size_t len = 0;
-    *rrs = NULL;
+    memset(rrs, 0, sizeof(*rrs));
     enum rc_status st = rc_resolver_query(r, name, qtype, &wire, &len, why, whylen);
     if (st != RC_OK)
         return st == RC_INVAL || st == RC_NOMEM ? st : RC_RETRY;
@@ -74,13 +74,11 @@ static enum rc_status host_addrs(struct rc_resolver *r, const char *host, int wa
     const uint16_t types[2] = {QTYPE_A, QTYPE_AAAA};
     int retry = 0, nx = 0;
     for (int i = 0; i < (want_aaaa ? 2 : 1); i++) {
-        char *rrs = NULL;
+        struct rc_records rrs;
         uint32_t t = 0;
         enum rc_status st = ask(r, host, types[i], &rrs, &t, why, whylen);
         if (st == RC_OK) {
-            int bad = addrs_add_lines(a, rrs);
-            free(rrs);
-            if (bad)
+            if (addrs_take(a, &rrs) != 0)
                 return RC_NOMEM;
             *ttl = t < *ttl ? t : *ttl;
         } else if (st == RC_NOMEM || st == RC_INVAL) {
@@ -117,39 +115,29 @@ static int mx_cmp(const void *x, const void *y)
     return a->order < b->order ? -1 : a->order > b->order;
 }
 
-/* Parses "pref name" lines into mx[] (names normalised; unusable names dropped). */
-static size_t parse_mx(const char *text, struct mx *mx, size_t max)
+/* The MX records into mx[] (names normalised; names that are not mail host names, and the
+ * root, kept with an empty name so the null MX can be told and then skipped). */
+static void parse_mx(const struct rc_records *rrs, struct mx *mx)
 {
-    size_t n = 0;
-    for (const char *p = text; p != NULL && *p != '\0' && n < max; n++) {
-        char *end;
-        unsigned long pref = strtoul(p, &end, 10);
-        const char *name = end + (*end == ' ');
-        const char *eol = strchr(name, '\n');
-        size_t k = eol ? (size_t)(eol - name) : strlen(name);
-        char tmp[1100];
-        memset(&mx[n], 0, sizeof(mx[n]));
-        mx[n].pref = (uint16_t)pref;
-        mx[n].order = n;
-        if (k < sizeof(tmp)) {
-            memcpy(tmp, name, k);
-            tmp[k] = '\0';
-            if (strcmp(tmp, ".") == 0)
-                strcpy(mx[n].name, ".");
-            else if (rc_name_normalize(tmp, mx[n].name, sizeof(mx[n].name), NULL, 0) != RC_OK)
-                mx[n].name[0] = '\0'; /* not a host name: skipped */
-        }
-        p = eol ? eol + 1 : name + k;
+    for (size_t i = 0; i < rrs->n; i++) {
+        mx[i].pref = rrs->v[i].pref;
+        mx[i].order = i;
+        if (strcmp(rrs->v[i].data, ".") == 0)
+            strcpy(mx[i].name, ".");
+        else if (rc_name_normalize(rrs->v[i].data, mx[i].name, sizeof(mx[i].name), NULL, 0) != RC_OK)
+            mx[i].name[0] = '\0'; /* not a host name: skipped */
     }
-    return n;
 }
 
+/* The route from the n exchangers (those with an address, in mx[]'s order). */
 static enum rc_status build(struct mx *mx, size_t n, const char *domain, int implicit,
                             uint32_t ttl, struct rc_route **out)
 {
-    struct rc_route_xspec spec[64];
+    struct rc_route_xspec *spec = calloc(n ? n : 1, sizeof(*spec));
+    if (spec == NULL)
+        return RC_NOMEM;
     size_t k = 0;
-    for (size_t i = 0; i < n && k < 64; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (mx[i].addrs.n == 0)
             continue;
         spec[k].name = mx[i].name;
@@ -158,7 +146,9 @@ static enum rc_status build(struct mx *mx, size_t n, const char *domain, int imp
         spec[k].addrs = (const char *const *)mx[i].addrs.v;
         k++;
     }
-    return rc_route_new(out, domain, implicit, ttl, spec, k);
+    enum rc_status st = rc_route_new(out, domain, implicit, ttl, spec, k);
+    free(spec);
+    return st;
 }
 
 /* A route with one exchanger, the (normalised) host itself at preference 0, from its address
@@ -179,9 +169,6 @@ static enum rc_status host_route(struct rc_resolver *r, const char *name, int wa
     return st;
 }
 
-/* At most this many exchangers are used; more is not a real mail domain. */
-#define MAX_MX 64
-
 enum rc_status rc_lookup_route(struct rc_resolver *r, const char *domain, int want_aaaa,
                                unsigned faults, struct rc_route **out, char *why, size_t whylen)
 {
@@ -196,7 +183,7 @@ enum rc_status rc_lookup_route(struct rc_resolver *r, const char *domain, int wa
     if (st != RC_OK)
         return st;
 
-    char *rrs = NULL;
+    struct rc_records rrs;
     uint32_t mx_ttl = 0;
     st = ask(r, name, QTYPE_MX, &rrs, &mx_ttl, why, whylen);
     if (st == RC_NOADDR) {
@@ -211,13 +198,15 @@ enum rc_status rc_lookup_route(struct rc_resolver *r, const char *domain, int wa
     if (st != RC_OK)
         return st;
 
-    struct mx *mx = calloc(MAX_MX, sizeof(*mx));
+    /* Every exchanger the answer holds (a 64 KiB answer: about 3,600 at most), no cap. */
+    size_t n = rrs.n;
+    struct mx *mx = calloc(n, sizeof(*mx));
     if (mx == NULL) {
-        free(rrs);
+        rc_records_clear(&rrs);
         return RC_NOMEM;
     }
-    size_t n = parse_mx(rrs, mx, MAX_MX);
-    free(rrs);
+    parse_mx(&rrs, mx);
+    rc_records_clear(&rrs);
     if (n == 1 && mx[0].pref == 0 && strcmp(mx[0].name, ".") == 0) {
         free(mx);
         rc_why(why, whylen, "%s: null MX (RFC 7505)", name);

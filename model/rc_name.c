@@ -213,7 +213,7 @@ enum rc_status rc_name_host(const char *s, size_t len, char *out, size_t outlen,
         rc_why(why, whylen, "host name of %zu octets does not fit %zu", n, outlen);
         return RC_INVAL;
     }
-    int root = n == 1 && s[0] == '.';
+    int root = len == 1 && s[0] == '.'; /* ".." is not the root */
     size_t lab = 0;
     for (size_t i = 0; i <= n; i++) {
         unsigned char ch = i < n ? (unsigned char)s[i] : '.';

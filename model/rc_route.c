@@ -3,6 +3,7 @@
  * of the block rather than pointers, so the block is position-independent: a copy is a memcpy,
  * and a cache of a million routes pays one malloc header per route, not one per string.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,8 +283,14 @@ static enum rc_status parse_all(char *p, const char *text, struct rc_route_xspec
         xs[0].name = "";
         xs[0].addrs = addrs;
         *nx = 1;
-        if (parse_addrs(&p, addrs, &na, &stop) != 0 || stop != '\0') {
-            rc_why(why, whylen, "route \"%.60s\": an empty address", text);
+        int bad = parse_addrs(&p, addrs, &na, &stop) != 0 || stop != '\0';
+        for (size_t i = 0; i < na && !bad; i++) {
+            unsigned char a[16];
+            bad = inet_pton(AF_INET, addrs[i], a) != 1 && inet_pton(AF_INET6, addrs[i], a) != 1;
+        }
+        if (bad) {
+            rc_why(why, whylen, "route \"%.60s\" is neither \"PREF NAME ADDR,...; ...\" nor "
+                                "IP addresses", text);
             return RC_INVAL;
         }
         xs[0].naddr = na;
@@ -367,6 +374,14 @@ static uint64_t next_random(uint64_t *state)
 size_t rc_route_random(uint64_t *state, size_t n)
 {
     return (size_t)(((next_random(state) >> 32) * (uint64_t)n) >> 32);
+}
+
+int rc_route_spreads(const struct rc_route *rt)
+{
+    for (size_t i = 0; rt != NULL && i < rt->nxch; i++)
+        if (rt->xch[i].naddr > 1 || (i > 0 && rt->xch[i].pref == rt->xch[i - 1].pref))
+            return 1;
+    return 0;
 }
 
 void rc_route_shuffle(struct rc_route *rt, uint64_t *state)

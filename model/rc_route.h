@@ -23,9 +23,10 @@ uint32_t rc_route_ttl(const struct rc_route *rt);  /* effective TTL in seconds (
 
 /* The route text grammar -- the one formatter and the one parser, used by the model, the
  * driver protocol (harness/PROTOCOL.md) and the judges:
- *     route    = exchanger *("; " exchanger) / addrlist
+ *     route    = exchanger *("; " exchanger) / iplist
  *     exchanger = PREF SP NAME [SP addrlist]      PREF 0..65535, NAME as rc_name_host allows
  *     addrlist = ADDR *("," ADDR)                 ADDR: printable, no space, ',' or ';'
+ *     iplist   = IP *("," IP)                     IPv4 or IPv6 literals only
  * e.g. "10 mx1.a.test 127.0.0.10,127.0.0.11; 20 mx2.a.test 127.0.0.12", "0 ." (the root as
  * exchanger) or "127.0.0.10" (an address-only route: what an MTA shows, one exchanger whose
  * name is ""). No length limit: a route of any size DNS can carry has a text form. */
@@ -47,6 +48,9 @@ enum rc_status rc_route_parse(const char *text, const char *domain, uint32_t ttl
  * drawing from *state (a splitmix64 state the caller owns, so that tests can seed it). Never
  * allocates. */
 void rc_route_shuffle(struct rc_route *rt, uint64_t *state);
+/* 1 if rc_route_shuffle can change rt (two exchangers of one preference, or an exchanger with
+ * two addresses), else 0: the cache then skips the shuffle and the route's memory on a hit. */
+int rc_route_spreads(const struct rc_route *rt);
 /* A uniform draw below n (1 <= n < 2^32) from the same generator; advances *state. */
 size_t rc_route_random(uint64_t *state, size_t n);
 

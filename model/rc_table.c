@@ -264,6 +264,7 @@ enum rc_status rc_table_insert(struct rc_table *t, const char *key, size_t len, 
     e.keylen = (uint8_t)len;
     e.expires_ms = expires_ms;
     e.route = route;
+    e.spread = (uint8_t)(route != NULL && rc_route_spreads(route));
     place(t, &e);
     t->count++;
     return RC_OK;

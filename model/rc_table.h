@@ -22,7 +22,9 @@ struct rc_table_entry {
     uint32_t prev, next;        /* LRU neighbours (RC_TABLE_NIL at the ends) */
     uint32_t hash;
     uint8_t keylen;             /* 1..253; 0 marks an empty slot */
-    uint8_t pad[3];
+    uint8_t spread;             /* rc_route_spreads(route): a hit must shuffle it (kept here so
+                                   that a hit on a route with nothing to shuffle stays one line) */
+    uint8_t pad[2];
     uint64_t expires_ms;        /* the entry is valid while now < expires_ms */
     struct rc_route *route;     /* owned; NULL for a cached temporary failure */
     union {

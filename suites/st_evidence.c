@@ -218,8 +218,8 @@ static int addr_in_best(const char *norm, const char *addr)
     if (rc_route_parse(norm, "", 0, &r, why, sizeof why) != RC_OK)
         return 0;
     int found = 0;
-    for (size_t i = 0; i < rc_route_count(r) && !found && rc_route_pref(r, i) == rc_route_pref(r, 0);
-         i++)
+    size_t n = rc_route_count(r);
+    for (size_t i = 0; i < n && !found && rc_route_pref(r, i) == rc_route_pref(r, 0); i++)
         for (size_t j = 0; j < rc_route_addr_count(r, i) && !found; j++)
             found = strcmp(rc_route_addr(r, i, j), addr) == 0;
     rc_route_free(r);

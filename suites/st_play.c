@@ -10,6 +10,7 @@
 #include "st_play.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,84 +93,67 @@ void st_play_run(struct st_play *p, const struct fx_scenario *sc, struct st_targ
     st_play_run_on(p, sc, t, NULL, virtual_time, dnsmasq, stop);
 }
 
-void st_play_run_on(struct st_play *p, const struct fx_scenario *sc, struct st_target *t,
-                    struct fx_server *shared, int virtual_time, const char *dnsmasq,
-                    const volatile sig_atomic_t *stop)
+/* Marks the play broken with a reason. Returns -1. */
+static int play_fail(struct st_play *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int play_fail(struct st_play *p, const char *fmt, ...)
 {
-    uint64_t wall0 = rc_clock_mono_us();
-    p->sc = sc;
-    p->virtual_time = virtual_time;
-    struct fx_server *srv = shared;
-    int opened = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->why, sizeof p->why, fmt, ap);
+    va_end(ap);
+    p->error = 1;
+    return -1;
+}
+
+/* The play's fixture: the shared one set back to step 0 (virtual time only), or a new one. */
+static int play_fixture(struct st_play *p, struct fx_server *shared, const char *dnsmasq,
+                        struct fx_server **srv)
+{
     char why[1024] = "";
-    char workdir[] = "/tmp/mxttl-play-XXXXXX";
-    int have_workdir = 0;
-    const char *tmp = getenv("TMPDIR");
-    char wdbuf[512];
-    snprintf(wdbuf, sizeof wdbuf, "%s/mxttl-play-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    char *wd = mkdtemp(wdbuf);
-    if (!wd)
-        wd = mkdtemp(workdir);
-    if (!wd) {
-        p->error = 1;
-        snprintf(p->why, sizeof p->why, "cannot create a work directory: %s", strerror(errno));
-        goto done;
-    }
-    have_workdir = 1;
-
     enum fx_status fs;
+    *srv = shared;
     if (shared) {
-        /* a fixture a previous play used: back to step 0 (virtual time only) */
-        fs = virtual_time ? fx_server_set_time(srv, 0, why, sizeof why) : FX_INVAL;
-        if (fs != FX_OK) {
-            p->error = 1;
-            snprintf(p->why, sizeof p->why, "fixture back to step 0 (%s): %s",
-                     fx_status_str(fs), virtual_time ? why : "real time cannot share");
-            goto done;
-        }
-    } else {
-        struct fx_server_config fcfg;
-        fx_server_config_init(&fcfg);
-        fcfg.dnsmasq = dnsmasq;
-        fs = fx_server_new(&srv, &fcfg, sc, why, sizeof why);
-        if (fs != FX_OK) {
-            p->error = 1;
-            snprintf(p->why, sizeof p->why, "fixture did not start (%s): %s",
-                     fx_status_str(fs), why);
-            goto done;
-        }
+        fs = p->virtual_time ? fx_server_set_time(shared, 0, why, sizeof why) : FX_INVAL;
+        if (fs != FX_OK)
+            return play_fail(p, "fixture back to step 0 (%s): %s", fx_status_str(fs),
+                             p->virtual_time ? why : "real time cannot share");
+        return 0;
     }
+    struct fx_server_config fcfg;
+    fx_server_config_init(&fcfg);
+    fcfg.dnsmasq = dnsmasq;
+    fs = fx_server_new(srv, &fcfg, p->sc, why, sizeof why);
+    if (fs != FX_OK)
+        return play_fail(p, "fixture did not start (%s): %s", fx_status_str(fs), why);
+    return 0;
+}
 
-    /* Real time starts once the target is open: starting an MTA can take seconds, and the
-     * script's times are meant from its first action on. Start-up queries then have
-     * negative scenario times. */
-    uint64_t t0 = rc_clock_mono_us();
-
+/* Opens the target (its start-up queries are the open's), then checks that it can play the
+ * scenario at all. 0 go on; 1 N/A (p->na); -1 broken. *opened once open() was called. */
+static int play_open(struct st_play *p, struct st_target *t, struct fx_server *srv,
+                     const char *wd, int *opened)
+{
+    const struct fx_scenario *sc = p->sc;
     struct st_env env = {
         .dns_addr = fx_server_addr(srv),
         .dns_port = fx_server_port(srv),
         .forward_host = fx_scenario_forward(sc),
         .capacity = fx_scenario_capacity(sc),
-        .virtual_time = virtual_time,
+        .virtual_time = p->virtual_time,
         .scenario = fx_scenario_name(sc),
         .workdir = wd,
     };
     struct st_obs *o = add_obs(p, ST_OBS_OPEN, NULL);
-    if (!o) {
-        p->error = 1;
-        snprintf(p->why, sizeof p->why, "out of memory");
-        goto done;
-    }
+    if (!o)
+        return play_fail(p, "out of memory");
+    char why[1024] = "";
     uint64_t mark = fx_server_mark(srv);
-    opened = 1;
-    if (t->ops->open(t, &env, &p->caps, why, sizeof why) != 0) {
-        p->error = 1;
-        snprintf(p->why, sizeof p->why, "target %s did not open: %s", t->name, why);
-        goto done;
-    }
+    *opened = 1;
+    if (t->ops->open(t, &env, &p->caps, why, sizeof why) != 0)
+        return play_fail(p, "target %s did not open: %s", t->name, why);
     if (take_queries(p, srv, mark, o) != 0) {
-        p->error = 1;
-        goto done;
+        p->error = 1;   /* take_queries wrote p->why */
+        return -1;
     }
     if (fx_scenario_capacity(sc) && p->caps.capacity != fx_scenario_capacity(sc)) {
         /* a capacity scenario says nothing about a cache of another (or no declared) size */
@@ -179,91 +163,128 @@ void st_play_run_on(struct st_play *p, const struct fx_scenario *sc, struct st_t
                      p->caps.capacity, fx_scenario_name(sc), fx_scenario_capacity(sc));
         else
             snprintf(p->why, sizeof p->why, "the target declares no cache capacity");
-        goto done;
+        return 1;
     }
-    if (virtual_time ? !p->caps.virtual_time : !p->caps.real_time) {
+    if (p->virtual_time ? !p->caps.virtual_time : !p->caps.real_time) {
         p->na = 1;
         snprintf(p->why, sizeof p->why, "target %s cannot run in %s time", t->name,
-                 virtual_time ? "virtual" : "real");
-        goto done;
+                 p->virtual_time ? "virtual" : "real");
+        return 1;
     }
+    return 0;
+}
 
-    if (!virtual_time) {
-        uint64_t opened_at = t0;
-        t0 = rc_clock_mono_us();
-        o->t = -(double)(t0 - opened_at) / 1e6;
-        fs = fx_server_play(srv, t0, why, sizeof why);
+/* Plays one action at its time (t0: monotonic time of scenario time 0). 0 done; 1 stopped;
+ * -1 broken. */
+static int play_action(struct st_play *p, struct st_target *t, struct fx_server *srv,
+                       const struct fx_action *a, uint64_t t0, const volatile sig_atomic_t *stop)
+{
+    char why[1024] = "";
+    if (p->virtual_time) {
+        enum fx_status fs = fx_server_set_time(srv, a->t_ms, why, sizeof why);
+        if (fs != FX_OK)
+            return play_fail(p, "fixture at %.3f s (%s): %s", (double)a->t_ms / 1000.0,
+                             fx_status_str(fs), why);
+    } else if (sleep_until(t0 + a->t_ms * 1000u, stop)) {
+        return 1;
+    }
+    struct st_obs *o = add_obs(p, a->kind == FX_ACT_LOOKUP ? ST_OBS_LOOKUP : ST_OBS_FORWARD, a);
+    if (!o)
+        return play_fail(p, "out of memory");
+    uint64_t mark = fx_server_mark(srv);
+    o->t = p->virtual_time ? (double)a->t_ms / 1000.0
+                           : (double)(rc_clock_mono_us() - t0) / 1e6;
+    int r = a->kind == FX_ACT_LOOKUP
+                ? t->ops->lookup(t, a->domain, a->t_ms, &o->ans, why, sizeof why)
+                : t->ops->forward(t, a->t_ms, &o->ans, why, sizeof why);
+    o->t_end = p->virtual_time ? o->t : (double)(rc_clock_mono_us() - t0) / 1e6;
+    if (r != 0) {
+        const char *path = fx_scenario_path(p->sc) ? fx_scenario_path(p->sc) : "";
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        st_answer_clear(&o->ans);
+        p->nobs--;
+        return play_fail(p, "target broke at %s:%d (%s at %.3f s): %s",
+                         *base ? base : fx_scenario_name(p->sc), a->line,
+                         a->kind == FX_ACT_LOOKUP ? a->domain : "forward-lookup",
+                         (double)a->t_ms / 1000.0, why);
+    }
+    if (take_queries(p, srv, mark, o) != 0) {
+        p->error = 1;   /* take_queries wrote p->why */
+        return -1;
+    }
+    return 0;
+}
+
+/* The script, after a successful open: real time starts the fixture's player now. */
+static void play_script(struct st_play *p, struct st_target *t, struct fx_server *srv,
+                        const volatile sig_atomic_t *stop)
+{
+    /* Real time starts once the target is open: starting an MTA can take seconds, and the
+     * script's times are meant from its first action on. Start-up queries then have negative
+     * scenario times. */
+    uint64_t t0 = rc_clock_mono_us();
+    if (!p->virtual_time) {
+        char why[1024] = "";
+        p->obs[0].t = -(p->seconds_open);
+        enum fx_status fs = fx_server_play(srv, t0, why, sizeof why);
         if (fs != FX_OK) {
-            p->error = 1;
-            snprintf(p->why, sizeof p->why, "fixture play (%s): %s", fx_status_str(fs), why);
-            goto done;
+            play_fail(p, "fixture play (%s): %s", fx_status_str(fs), why);
+            return;
         }
     }
     p->t0_us = t0;
-
-    for (size_t i = 0; i < fx_scenario_action_count(sc); i++) {
-        const struct fx_action *a = fx_scenario_action(sc, i);
+    for (size_t i = 0; i < fx_scenario_action_count(p->sc); i++) {
+        const struct fx_action *a = fx_scenario_action(p->sc, i);
         if (stop && *stop) {
             p->stopped = 1;
-            goto done;
+            return;
         }
         if (a->kind == FX_ACT_FORWARD && !p->caps.forward_host)
             continue;   /* judged N/A: the target cannot be asked for a forward host */
-        if (virtual_time) {
-            fs = fx_server_set_time(srv, a->t_ms, why, sizeof why);
-            if (fs != FX_OK) {
-                p->error = 1;
-                snprintf(p->why, sizeof p->why, "fixture at %.3f s (%s): %s",
-                         (double)a->t_ms / 1000.0, fx_status_str(fs), why);
-                goto done;
-            }
-        } else if (sleep_until(t0 + a->t_ms * 1000u, stop)) {
-            p->stopped = 1;
-            goto done;
-        }
-        o = add_obs(p, a->kind == FX_ACT_LOOKUP ? ST_OBS_LOOKUP : ST_OBS_FORWARD, a);
-        if (!o) {
-            p->error = 1;
-            snprintf(p->why, sizeof p->why, "out of memory");
-            goto done;
-        }
-        mark = fx_server_mark(srv);
-        o->t = virtual_time ? (double)a->t_ms / 1000.0 : (double)(rc_clock_mono_us() - t0) / 1e6;
-        int r;
-        if (a->kind == FX_ACT_LOOKUP)
-            r = t->ops->lookup(t, a->domain, a->t_ms, &o->ans, why, sizeof why);
-        else
-            r = t->ops->forward(t, a->t_ms, &o->ans, why, sizeof why);
-        o->t_end = virtual_time ? o->t : (double)(rc_clock_mono_us() - t0) / 1e6;
+        int r = play_action(p, t, srv, a, t0, stop);
         if (r != 0) {
-            p->error = 1;
-            const char *path = fx_scenario_path(sc) ? fx_scenario_path(sc) : "";
-            const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-            snprintf(p->why, sizeof p->why, "target broke at %s:%d (%s at %.3f s): %s",
-                     *base ? base : fx_scenario_name(sc), a->line,
-                     a->kind == FX_ACT_LOOKUP ? a->domain : "forward-lookup",
-                     (double)a->t_ms / 1000.0, why);
-            st_answer_clear(&o->ans);
-            p->nobs--;
-            goto done;
-        }
-        if (take_queries(p, srv, mark, o) != 0) {
-            p->error = 1;
-            goto done;
+            p->stopped = r > 0;
+            return;
         }
     }
-    fs = fx_server_check(srv, why, sizeof why);
-    if (fs != FX_OK) {
-        p->error = 1;
-        snprintf(p->why, sizeof p->why, "fixture broke during the play (%s): %s",
-                 fx_status_str(fs), why);
+    char why[1024] = "";
+    enum fx_status fs = fx_server_check(srv, why, sizeof why);
+    if (fs != FX_OK)
+        play_fail(p, "fixture broke during the play (%s): %s", fx_status_str(fs), why);
+}
+
+void st_play_run_on(struct st_play *p, const struct fx_scenario *sc, struct st_target *t,
+                    struct fx_server *shared, int virtual_time, const char *dnsmasq,
+                    const volatile sig_atomic_t *stop)
+{
+    uint64_t wall0 = rc_clock_mono_us();
+    p->sc = sc;
+    p->virtual_time = virtual_time;
+    struct fx_server *srv = NULL;
+    int opened = 0;
+    const char *tmp = getenv("TMPDIR");
+    char wdbuf[512];
+    snprintf(wdbuf, sizeof wdbuf, "%s/mxttl-play-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    char *wd = mkdtemp(wdbuf);
+    if (!wd) {   /* TMPDIR unusable: /tmp */
+        snprintf(wdbuf, sizeof wdbuf, "/tmp/mxttl-play-XXXXXX");
+        wd = mkdtemp(wdbuf);
     }
-done:
+    if (!wd) {
+        play_fail(p, "cannot create a work directory in %s: %s", tmp && *tmp ? tmp : "/tmp",
+                  strerror(errno));
+    } else if (play_fixture(p, shared, dnsmasq, &srv) == 0) {
+        uint64_t open0 = rc_clock_mono_us();
+        if (play_open(p, t, srv, wd, &opened) == 0) {
+            p->seconds_open = (double)(rc_clock_mono_us() - open0) / 1e6;
+            play_script(p, t, srv, stop);
+        }
+    }
     if (opened)
         t->ops->close(t);
     if (!shared)
         fx_server_free(srv);
-    if (have_workdir)
+    if (wd)
         nftw(wd, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     p->seconds = (double)(rc_clock_mono_us() - wall0) / 1e6;
 }

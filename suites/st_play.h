@@ -39,6 +39,7 @@ struct st_play {
     size_t nobs;
     size_t obs_cap;                /* allocated; grows by doubling (ASan copies on realloc) */
     double seconds;                /* wall time of the play */
+    double seconds_open;           /* wall time the target took to open */
     uint64_t t0_us;                /* monotonic time of scenario time 0 (real time) */
 };
 

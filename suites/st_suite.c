@@ -7,7 +7,6 @@
  */
 #include "st_suite.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,117 +24,6 @@ const char *st_status_str(enum st_status s)
 #undef ST_STATUS_NAME
     };
     return (unsigned)s < ST_STATUS_COUNT ? names[s] : "unknown";
-}
-
-struct st_library {
-    struct fx_scenario **sc;
-    size_t n;
-};
-
-void st_library_free(struct st_library *lib)
-{
-    if (!lib)
-        return;
-    for (size_t i = 0; i < lib->n; i++)
-        fx_scenario_free(lib->sc[i]);
-    free(lib->sc);
-    free(lib);
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-enum st_status st_library_load(struct st_library **out, const char *dir, char *why, size_t whylen)
-{
-    *out = NULL;
-    DIR *d = opendir(dir);
-    if (!d) {
-        snprintf(why, whylen, "%s: cannot open the scenario directory", dir);
-        return ST_SCENARIO;
-    }
-    char **names = NULL;
-    size_t n = 0;
-    enum st_status rc = ST_OK;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        size_t l = strlen(de->d_name);
-        if (l <= 4 || strcmp(de->d_name + l - 4, ".scn") != 0 || de->d_name[0] == '.')
-            continue;
-        char **nn = realloc(names, (n + 1) * sizeof *nn);
-        if (!nn || !(nn[n] = strdup(de->d_name))) {
-            names = nn ? nn : names;
-            rc = ST_NOMEM;
-            break;
-        }
-        names = nn;
-        n++;
-    }
-    closedir(d);
-    struct st_library *lib = calloc(1, sizeof *lib);
-    if (rc == ST_OK && (!lib || !(lib->sc = calloc(n ? n : 1, sizeof *lib->sc))))
-        rc = ST_NOMEM;
-    if (rc == ST_OK && n == 0) {
-        snprintf(why, whylen, "%s: no scenario files (*.scn)", dir);
-        rc = ST_SCENARIO;
-    }
-    if (rc == ST_OK)
-        qsort(names, n, sizeof *names, cmp_name);
-    for (size_t i = 0; rc == ST_OK && i < n; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        char fwhy[512] = "";
-        enum fx_status fs = fx_scenario_load(&lib->sc[lib->n], path, fwhy, sizeof fwhy);
-        if (fs == FX_NOMEM) {
-            rc = ST_NOMEM;
-            break;
-        }
-        if (fs != FX_OK) {
-            snprintf(why, whylen, "%s", fwhy[0] ? fwhy : path);
-            rc = ST_SCENARIO;
-            break;
-        }
-        const struct fx_scenario *sc = lib->sc[lib->n++];
-        for (size_t c = 0; c < fx_scenario_clause_count(sc); c++)
-            if (!st_clause_find(fx_scenario_clause(sc, c))) {
-                snprintf(why, whylen, "%s: unknown clause %s (not in SPEC.md)", path,
-                         fx_scenario_clause(sc, c));
-                rc = ST_SCENARIO;
-            }
-    }
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    if (rc != ST_OK) {
-        st_library_free(lib);
-        return rc;
-    }
-    *out = lib;
-    return ST_OK;
-}
-
-size_t st_library_count(const struct st_library *lib) { return lib ? lib->n : 0; }
-
-const struct fx_scenario *st_library_at(const struct st_library *lib, size_t i)
-{
-    return lib && i < lib->n ? lib->sc[i] : NULL;
-}
-
-const struct fx_scenario *st_library_find(const struct st_library *lib, const char *name)
-{
-    for (size_t i = 0; lib && name && i < lib->n; i++)
-        if (strcmp(fx_scenario_name(lib->sc[i]), name) == 0)
-            return lib->sc[i];
-    return NULL;
-}
-
-int st_scenario_covers(const struct fx_scenario *sc, const char *id)
-{
-    for (size_t c = 0; c < fx_scenario_clause_count(sc); c++)
-        if (strcmp(fx_scenario_clause(sc, c), id) == 0)
-            return 1;
-    return 0;
 }
 
 void st_suite_config_init(struct st_suite_config *cfg)
@@ -188,7 +76,7 @@ static void run_job(struct pool *pl, struct job *j, struct fx_server *shared)
     const struct st_suite_target *st = &pl->targets[j->target];
     struct st_target *t = NULL;
     char why[512] = "";
-    j->play.sc = pl->lib->sc[j->scenario];
+    j->play.sc = st_library_at(pl->lib, j->scenario);
     j->play.target = j->target;
     j->play.virtual_time = pl->cfg->virtual_time;
     if (st->make(st->ctx, &t, why, sizeof why) != 0 || !t) {
@@ -196,8 +84,8 @@ static void run_job(struct pool *pl, struct job *j, struct fx_server *shared)
         snprintf(j->play.why, sizeof j->play.why, "target %s could not be created: %s",
                  st->name, why);
     } else {
-        st_play_run_on(&j->play, pl->lib->sc[j->scenario], t, shared, pl->cfg->virtual_time,
-                       pl->cfg->dnsmasq, pl->cfg->stop);
+        st_play_run_on(&j->play, st_library_at(pl->lib, j->scenario), t, shared,
+                       pl->cfg->virtual_time, pl->cfg->dnsmasq, pl->cfg->stop);
     }
     if (t)
         t->ops->free(t);
@@ -246,12 +134,12 @@ static void *worker(void *arg)
             fcfg.dnsmasq = pl->cfg->dnsmasq;
             char why[512] = "";
             enum fx_status fs =
-                fx_server_new(&srv, &fcfg, pl->lib->sc[pl->jobs[u->first].scenario], why,
-                              sizeof why);
+                fx_server_new(&srv, &fcfg, st_library_at(pl->lib, pl->jobs[u->first].scenario),
+                              why, sizeof why);
             if (fs != FX_OK) {
                 for (size_t k = 0; k < u->n; k++) {
                     struct job *j = &pl->jobs[u->first + k];
-                    j->play.sc = pl->lib->sc[j->scenario];
+                    j->play.sc = st_library_at(pl->lib, j->scenario);
                     j->play.error = 1;
                     snprintf(j->play.why, sizeof j->play.why, "fixture did not start (%s): %s",
                              fx_status_str(fs), why);
@@ -387,11 +275,12 @@ static void classify(struct st_target_result *tr, const struct job *jobs, size_t
     }
 }
 
-enum st_status st_suite_run(const struct st_suite_config *cfg, const struct st_library *lib,
-                            const struct st_suite_target *targets, size_t ntargets,
-                            struct st_run *run, char *why, size_t whylen)
+/* Which clauses to judge (sel[sym]) and whether the targets can be judged. ST_OK or ST_USAGE
+ * with *why. */
+static enum st_status check_config(const struct st_suite_config *cfg,
+                                   const struct st_suite_target *targets, size_t ntargets,
+                                   int *sel, char *why, size_t whylen)
 {
-    int sel[ST_CLAUSE_COUNT];
     for (size_t c = 0; c < ST_CLAUSE_COUNT; c++)
         sel[c] = cfg->nclauses == 0;
     for (size_t i = 0; i < cfg->nclauses; i++) {
@@ -411,172 +300,215 @@ enum st_status st_suite_run(const struct st_suite_config *cfg, const struct st_l
             snprintf(why, whylen, "target %s: spec must be legacy or ttl", targets[t].name);
             return ST_USAGE;
         }
-    st_set_str(&run->time_mode, cfg->virtual_time ? "virtual" : "real");
+    return ST_OK;
+}
 
-    struct pool pl = {.cfg = cfg, .lib = lib, .targets = targets, .started_s = mono_s()};
-    pthread_mutex_init(&pl.mu, NULL);
-    for (size_t s = 0; s < st_library_count(lib); s++) {
-        const struct fx_scenario *sc = st_library_at(lib, s);
+/* One job per (scenario that covers a selected clause, target). -1 on no memory. */
+static int make_jobs(struct pool *pl, const int *sel, size_t ntargets)
+{
+    const struct st_suite_config *cfg = pl->cfg;
+    for (size_t s = 0; s < st_library_count(pl->lib); s++) {
+        const struct fx_scenario *sc = st_library_at(pl->lib, s);
         int wanted = 0;
         if (!cfg->virtual_time && fx_scenario_end(sc) > ST_REAL_TIME_MAX_MS)
             continue;   /* a long horizon costs nothing on virtual time, days on the wall clock */
         for (size_t c = 0; c < ST_CLAUSE_COUNT; c++)
             if (sel[c] && st_scenario_covers(sc, st_clause_at(c)->id))
                 wanted = 1;
-        if (!wanted)
-            continue;
-        for (size_t t = 0; t < ntargets; t++) {
-            struct job *nj = realloc(pl.jobs, (pl.njobs + 1) * sizeof *nj);
+        for (size_t t = 0; wanted && t < ntargets; t++) {
+            struct job *nj = realloc(pl->jobs, (pl->njobs + 1) * sizeof *nj);
             if (!nj)
-                goto nomem;
-            pl.jobs = nj;
-            memset(&pl.jobs[pl.njobs], 0, sizeof *nj);
-            pl.jobs[pl.njobs].scenario = s;
-            pl.jobs[pl.njobs].target = t;
+                return -1;
+            pl->jobs = nj;
+            struct job *j = &pl->jobs[pl->njobs++];
+            memset(j, 0, sizeof *j);
+            j->scenario = s;
+            j->target = t;
             /* set now, not only when a worker starts it: judging reads it for every job, also
              * for those a stop (SIGINT/SIGTERM) kept from starting */
-            pl.jobs[pl.njobs].play.sc = sc;
-            pl.jobs[pl.njobs].weight = play_weight(sc, cfg->virtual_time);
-            pl.weight_left += pl.jobs[pl.njobs].weight;
-            pl.njobs++;
+            j->play.sc = sc;
+            j->weight = play_weight(sc, cfg->virtual_time);
+            pl->weight_left += j->weight;
         }
     }
-    /* Units: in virtual time a light single-step scenario plays every target on one fixture
-     * (no step switch to undo, and half the dnsmasq start-ups); anything else gets a fixture
-     * per play so that heavy plays run side by side. */
-    pl.units = calloc(pl.njobs ? pl.njobs : 1, sizeof *pl.units);
-    pl.order = calloc(pl.njobs ? pl.njobs : 1, sizeof *pl.order);
-    if (!pl.units || !pl.order)
-        goto nomem;
-    for (size_t j = 0; j < pl.njobs;) {
-        const struct fx_scenario *sc = st_library_at(lib, pl.jobs[j].scenario);
-        int share = cfg->virtual_time && fx_scenario_step_count(sc) == 1 &&
-                    pl.jobs[j].weight < SHARE_WEIGHT_MAX;
-        struct unit *u = &pl.units[pl.nunits++];
+    return 0;
+}
+
+/* Units: in virtual time a light single-step scenario plays every target on one fixture (no
+ * step switch to undo, and half the dnsmasq start-ups); anything else gets a fixture per play
+ * so that heavy plays run side by side. -1 on no memory. */
+static int make_units(struct pool *pl)
+{
+    pl->units = calloc(pl->njobs ? pl->njobs : 1, sizeof *pl->units);
+    pl->order = calloc(pl->njobs ? pl->njobs : 1, sizeof *pl->order);
+    if (!pl->units || !pl->order)
+        return -1;
+    for (size_t j = 0; j < pl->njobs;) {
+        const struct fx_scenario *sc = st_library_at(pl->lib, pl->jobs[j].scenario);
+        int share = pl->cfg->virtual_time && fx_scenario_step_count(sc) == 1 &&
+                    pl->jobs[j].weight < SHARE_WEIGHT_MAX;
+        struct unit *u = &pl->units[pl->nunits++];
         u->first = j;
         u->n = 0;
         u->weight = 0;
         do {
-            u->weight += pl.jobs[j].weight;
+            u->weight += pl->jobs[j].weight;
             u->n++;
             j++;
-        } while (share && j < pl.njobs && pl.jobs[j].scenario == pl.jobs[u->first].scenario);
+        } while (share && j < pl->njobs && pl->jobs[j].scenario == pl->jobs[u->first].scenario);
     }
-    sort_order(&pl);
-    unsigned nthreads = cfg->jobs ? cfg->jobs : 1;
-    if (nthreads > pl.nunits)
-        nthreads = pl.nunits ? (unsigned)pl.nunits : 1;
+    sort_order(pl);
+    return 0;
+}
+
+/* Runs the workers until every unit is played (or the run is stopped). -1 on no memory. */
+static int run_pool(struct pool *pl)
+{
+    unsigned nthreads = pl->cfg->jobs ? pl->cfg->jobs : 1;
+    if (nthreads > pl->nunits)
+        nthreads = pl->nunits ? (unsigned)pl->nunits : 1;
     pthread_t *th = calloc(nthreads, sizeof *th);
     if (!th)
-        goto nomem;
+        return -1;
     size_t started = 0;
     for (unsigned i = 0; i < nthreads; i++) {
-        if (pthread_create(&th[i], NULL, worker, &pl) != 0)
+        if (pthread_create(&th[i], NULL, worker, pl) != 0)
             break;
         started++;
     }
     if (started == 0)
-        worker(&pl);
+        worker(pl);
     for (size_t i = 0; i < started; i++)
         pthread_join(th[i], NULL);
     free(th);
+    return 0;
+}
 
-    struct st_analysis **an = calloc(pl.njobs ? pl.njobs : 1, sizeof *an);
-    struct st_analysis **buf = calloc(pl.njobs ? pl.njobs : 1, sizeof *buf);
-    if (!an || !buf) {
-        free(an);
-        free(buf);
-        goto nomem;
-    }
+/* Takes each finished play's analysis into an[j] (NULL for plays cut short or never started).
+ * Returns whether the run is incomplete. */
+static int collect(struct pool *pl, struct st_analysis **an)
+{
     int incomplete = 0;
-    for (size_t j = 0; j < pl.njobs; j++) {
-        if (!pl.jobs[j].ran || pl.jobs[j].play.stopped) {
+    for (size_t j = 0; j < pl->njobs; j++) {
+        struct job *jb = &pl->jobs[j];
+        if (!jb->ran || jb->play.stopped) {
             incomplete = 1;
-            st_analysis_free(pl.jobs[j].an);
-            pl.jobs[j].an = NULL;
+            st_analysis_free(jb->an);
+            jb->an = NULL;
             continue;
         }
-        an[j] = pl.jobs[j].an;
-        pl.jobs[j].an = NULL;
+        an[j] = jb->an;
+        jb->an = NULL;
         if (!an[j])
-            pl.jobs[j].play.error = 1;
+            jb->play.error = 1;
     }
-    for (size_t t = 0; t < ntargets; t++) {
-        struct st_target_result *tr =
-            st_run_add_target(run, targets[t].name, st_spec_str(targets[t].spec));
-        if (!tr)
-            goto nomem_an;
-        for (size_t c = 0; c < ST_CLAUSE_COUNT; c++) {
-            const struct st_clause *cl = st_clause_at(c);
-            if (!sel[c] || !st_clause_applies(cl, targets[t].spec))
-                continue;
-            struct st_clause_result tmp = {0};
-            int stopped;
-            double t0 = mono_s();
-            judge(pl.jobs, pl.njobs, an, t, cl, targets[t].spec, &tmp, &stopped, buf);
-            if (stopped) {
-                clause_result_clear(&tmp);
-                incomplete = 1;
-                continue;
-            }
-            struct st_clause_result *cr =
-                st_target_add_clause(tr, cl->id, cl->level, tmp.verdict, cl->sentence);
-            if (!cr) {
-                clause_result_clear(&tmp);
-                goto nomem_an;
-            }
-            /* move the evidence over */
-            cr->scenario = tmp.scenario;
-            cr->expected = tmp.expected;
-            cr->observed = tmp.observed;
-            cr->note = tmp.note;
-            free(tmp.clause);
-            free(tmp.sentence);
-            double play_s = 0;
-            for (size_t j = 0; j < pl.njobs; j++)
-                if (pl.jobs[j].target == t && st_scenario_covers(pl.jobs[j].play.sc, cl->id))
-                    play_s += pl.jobs[j].play.seconds;
-            cr->seconds = play_s + (mono_s() - t0);
+    return incomplete;
+}
+
+/* Judges every selected clause of target t into run. -1 on no memory; *incomplete set when a
+ * clause was left out because a play covering it was cut short. */
+static int judge_target(const struct pool *pl, struct st_analysis **an, struct st_analysis **buf,
+                        size_t t, const int *sel, struct st_run *run, int *incomplete)
+{
+    const struct st_suite_target *tg = &pl->targets[t];
+    struct st_target_result *tr = st_run_add_target(run, tg->name, st_spec_str(tg->spec));
+    if (!tr)
+        return -1;
+    for (size_t c = 0; c < ST_CLAUSE_COUNT; c++) {
+        const struct st_clause *cl = st_clause_at(c);
+        if (!sel[c] || !st_clause_applies(cl, tg->spec))
+            continue;
+        struct st_clause_result tmp = {0};
+        int stopped;
+        double t0 = mono_s();
+        judge(pl->jobs, pl->njobs, an, t, cl, tg->spec, &tmp, &stopped, buf);
+        if (stopped) {
+            clause_result_clear(&tmp);
+            *incomplete = 1;
+            continue;
         }
-        classify(tr, pl.jobs, pl.njobs, an, t, sel, buf);
+        struct st_clause_result *cr =
+            st_target_add_clause(tr, cl->id, cl->level, tmp.verdict, cl->sentence);
+        if (!cr) {
+            clause_result_clear(&tmp);
+            return -1;
+        }
+        /* move the evidence over */
+        cr->scenario = tmp.scenario;
+        cr->expected = tmp.expected;
+        cr->observed = tmp.observed;
+        cr->note = tmp.note;
+        free(tmp.clause);
+        free(tmp.sentence);
+        double play_s = 0;
+        for (size_t j = 0; j < pl->njobs; j++)
+            if (pl->jobs[j].target == t && st_scenario_covers(pl->jobs[j].play.sc, cl->id))
+                play_s += pl->jobs[j].play.seconds;
+        cr->seconds = play_s + (mono_s() - t0);
     }
-    for (size_t j = 0; j < pl.njobs; j++) {
+    classify(tr, pl->jobs, pl->njobs, an, t, sel, buf);
+    return 0;
+}
+
+/* One timeline per analysed play. -1 on no memory. */
+static int add_timelines(const struct pool *pl, struct st_analysis **an, struct st_run *run)
+{
+    for (size_t j = 0; j < pl->njobs; j++) {
         if (!an[j])
             continue;
         struct st_timeline *tl =
-            st_run_add_timeline(run, fx_scenario_name(pl.jobs[j].play.sc),
-                                targets[pl.jobs[j].target].name,
-                                cfg->virtual_time ? "virtual" : "real");
+            st_run_add_timeline(run, fx_scenario_name(pl->jobs[j].play.sc),
+                                pl->targets[pl->jobs[j].target].name,
+                                pl->cfg->virtual_time ? "virtual" : "real");
         if (!tl || st_analysis_timeline(an[j], tl) != 0)
-            goto nomem_an;
+            return -1;
     }
-    run->incomplete = incomplete;
-    for (size_t j = 0; j < pl.njobs; j++) {
-        st_analysis_free(an[j]);
-        st_play_clear(&pl.jobs[j].play);
-    }
-    free(an);
-    free(buf);
-    free(pl.jobs);
-    free(pl.units);
-    free(pl.order);
-    pthread_mutex_destroy(&pl.mu);
-    return incomplete && cfg->stop && *cfg->stop ? ST_STOPPED : ST_OK;
+    return 0;
+}
 
-nomem_an:
-    for (size_t j = 0; j < pl.njobs; j++)
-        st_analysis_free(an[j]);
+static void pool_clear(struct pool *pl, struct st_analysis **an)
+{
+    for (size_t j = 0; j < pl->njobs; j++) {
+        if (an)
+            st_analysis_free(an[j]);
+        st_analysis_free(pl->jobs[j].an);
+        st_play_clear(&pl->jobs[j].play);
+    }
+    free(pl->jobs);
+    free(pl->units);
+    free(pl->order);
+    pthread_mutex_destroy(&pl->mu);
+}
+
+enum st_status st_suite_run(const struct st_suite_config *cfg, const struct st_library *lib,
+                            const struct st_suite_target *targets, size_t ntargets,
+                            struct st_run *run, char *why, size_t whylen)
+{
+    int sel[ST_CLAUSE_COUNT];
+    enum st_status st = check_config(cfg, targets, ntargets, sel, why, whylen);
+    if (st != ST_OK)
+        return st;
+    st_set_str(&run->time_mode, cfg->virtual_time ? "virtual" : "real");
+    struct pool pl = {.cfg = cfg, .lib = lib, .targets = targets, .started_s = mono_s()};
+    pthread_mutex_init(&pl.mu, NULL);
+    struct st_analysis **an = NULL, **buf = NULL;
+    int ok = make_jobs(&pl, sel, ntargets) == 0 && make_units(&pl) == 0 && run_pool(&pl) == 0;
+    if (ok) {
+        an = calloc(pl.njobs ? pl.njobs : 1, sizeof *an);
+        buf = calloc(pl.njobs ? pl.njobs : 1, sizeof *buf);
+        ok = an && buf;
+    }
+    int incomplete = ok ? collect(&pl, an) : 0;
+    for (size_t t = 0; ok && t < ntargets; t++)
+        ok = judge_target(&pl, an, buf, t, sel, run, &incomplete) == 0;
+    ok = ok && add_timelines(&pl, an, run) == 0;
+    run->incomplete = incomplete;
+    pool_clear(&pl, an);
     free(an);
     free(buf);
-nomem:
-    for (size_t j = 0; j < pl.njobs; j++) {
-        st_analysis_free(pl.jobs[j].an);
-        st_play_clear(&pl.jobs[j].play);
+    if (!ok) {
+        snprintf(why, whylen, "out of memory");
+        return ST_NOMEM;
     }
-    free(pl.jobs);
-    free(pl.units);
-    free(pl.order);
-    pthread_mutex_destroy(&pl.mu);
-    snprintf(why, whylen, "out of memory");
-    return ST_NOMEM;
+    return incomplete && cfg->stop && *cfg->stop ? ST_STOPPED : ST_OK;
 }

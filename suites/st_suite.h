@@ -11,39 +11,10 @@
 #include <stddef.h>
 #include "fx_scenario.h"
 #include "st_clause.h"
+#include "st_library.h"
+#include "st_status.h"
 #include "st_result.h"
 #include "st_target.h"
-
-#define ST_STATUS_LIST(X)                                                         \
-    X(ST_OK, "ok", "success")                                                     \
-    X(ST_USAGE, "usage", "invalid argument: unknown clause, no target, bad option") \
-    X(ST_SCENARIO, "scenario", "a scenario file is unreadable or invalid")        \
-    X(ST_NOMEM, "nomem", "out of memory")                                         \
-    X(ST_STOPPED, "stopped", "the run was stopped before every scenario was played")
-
-enum st_status {
-#define ST_STATUS_ENUM(sym, str, desc) sym,
-    ST_STATUS_LIST(ST_STATUS_ENUM)
-#undef ST_STATUS_ENUM
-    ST_STATUS_COUNT
-};
-const char *st_status_str(enum st_status s);   /* static, never NULL */
-
-/* The scenario library: every *.scn file of a directory, sorted by name. */
-struct st_library;
-
-/* Loads and lints every *.scn in dir: each must load (fx_scenario_load) and name only clauses
- * of the table. ST_SCENARIO with *why "FILE:LINE: problem" or "DIR: problem" (also when dir
- * holds no scenario); ST_NOMEM. Caller frees with st_library_free. */
-enum st_status st_library_load(struct st_library **out, const char *dir, char *why,
-                               size_t whylen);
-void st_library_free(struct st_library *lib);   /* NULL is fine; frees every scenario */
-size_t st_library_count(const struct st_library *lib);
-/* Borrowed, valid while lib lives. */
-const struct fx_scenario *st_library_at(const struct st_library *lib, size_t i);
-const struct fx_scenario *st_library_find(const struct st_library *lib, const char *name);
-/* Whether scenario sc lists clause id. */
-int st_scenario_covers(const struct fx_scenario *sc, const char *id);
 
 /* A target taking part in a run. make() creates a fresh st_target for one play (plays run
  * concurrently, so each gets its own); the suite calls ops->free on it afterwards. make returns

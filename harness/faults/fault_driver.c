@@ -21,6 +21,11 @@
  *   kill-dnsmasq  SIGKILLs every dnsmasq descended from the harness (its parent), then relays
  *   bad-greeting  greets with a non-ASCII, unparseable greeting (before any request)
  *   no-greeting   never greets: sleeps for good at start-up
+ *   root-route    (every LOOKUP of SCENARIO) a null MX answer becomes "ROUTE ID 300 0 .": a
+ *                 cache that takes a null MX for a route to the root, reported honestly
+ *   root-route-addr  the same with an address: "ROUTE ID 300 0 . 192.0.2.1"
+ *   long-route    (every LOOKUP of SCENARIO) each ROUTE gets 3,000 more exchangers of 253
+ *                 octets at preference 65535, with an address each (a line of ~0.8 MB)
  *   none          relays only (the control case)
  * Exit status: 0 at end of input, 2 on a usage error, 3 when the real driver cannot be run.
  */
@@ -275,9 +280,44 @@ static int inject(const char *mode, const char *request)
     return 1;
 }
 
+/* The rewriting modes: the real driver's reply to a LOOKUP, changed (a new string), or NULL to
+ * pass it on as it is. */
+static char *rewrite(const char *mode, const char *real)
+{
+    unsigned long id = request_id(real);
+    if (strncmp(mode, "root-route", 10) == 0) {
+        if (strncmp(real, "NOROUTE ", 8) != 0 || !strstr(real, " nullmx"))
+            return NULL;
+        char *out = malloc(80);
+        if (out)
+            snprintf(out, 80, "ROUTE %lu 300 0 .%s", id, mode[10] ? " 192.0.2.1" : "");
+        return out;
+    }
+    if (strcmp(mode, "long-route") != 0 || strncmp(real, "ROUTE ", 6) != 0)
+        return NULL;
+    size_t n = 3000, len = strlen(real), cap = len + n * 300 + 1;
+    char *out = malloc(cap), *p = out;
+    if (!out)
+        return NULL;
+    memcpy(p, real, len);
+    p += len;
+    for (size_t i = 0; i < n; i++) {
+        p += sprintf(p, "; 65535 x%04zu", i); /* 5 + 4 * 62 = 253 octets */
+        for (int k = 0; k < 4; k++) {
+            memset(p, 'a' + k, 62);
+            p[0] = '.';
+            p += 62;
+        }
+        p += sprintf(p, " 192.0.2.%zu", i % 250 + 1);
+    }
+    *p = '\0';
+    return out;
+}
+
 static const char *const modes[] = {
     "crash", "hang", "garbage", "out-of-order", "slow", "close-stdout", "huge-line",
-    "long-name", "non-ascii", "kill-dnsmasq", "bad-greeting", "no-greeting", "none"};
+    "long-name", "non-ascii", "kill-dnsmasq", "bad-greeting", "no-greeting", "root-route",
+    "root-route-addr", "long-route", "none"};
 
 int main(int argc, char **argv)
 {
@@ -317,7 +357,8 @@ int main(int argc, char **argv)
         if (strncmp(line, "CONFIG ", 7) == 0)
             armed = config_matches(line, scenario);
         int done = 0;
-        if (armed && !fired && strncmp(line, "LOOKUP ", 7) == 0) {
+        int rewriting = strstr(mode, "-route") != NULL;
+        if (armed && !fired && !rewriting && strncmp(line, "LOOKUP ", 7) == 0) {
             fired = 1;
             done = inject(mode, line);
         }
@@ -327,7 +368,11 @@ int main(int argc, char **argv)
                 free(line);
                 break;
             }
-            put_line(real);
+            char *changed = armed && rewriting && strncmp(line, "LOOKUP ", 7) == 0
+                                ? rewrite(mode, real)
+                                : NULL;
+            put_line(changed ? changed : real);
+            free(changed);
             free(real);
         }
         free(line);

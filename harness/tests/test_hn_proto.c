@@ -90,6 +90,13 @@ static void requests(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (hn_proto_parse_request(bad[i], &rq, why, sizeof why) != -1)
             fail_msg("request \"%s\": got accepted, want refused", bad[i]);
+    /* a forward host too long for the request is refused, never cut to another name */
+    char line[600], name[300];
+    memset(name, 'f', 299);
+    name[299] = '\0';
+    snprintf(line, sizeof line, "CONFIG 1 dns=127.0.0.1 port=53 time=real forward=%s", name);
+    assert_int_equal(hn_proto_parse_request(line, &rq, why, sizeof why), -1);
+    assert_non_null(strstr(why, "forward= of 299 octets"));
 }
 
 /* Parses line as a reply to request id; fails the test unless that gives want (0, 1, -1).

@@ -31,13 +31,18 @@ static uint8_t *make_wire(const char *qname, uint16_t qtype, uint8_t rcode, int 
     return wire;
 }
 
+/* rc_answer_parse, with the records as text lines (rc_test_records_text) in *rrs. */
 static enum rc_status parse(const uint8_t *wire, size_t len, const char *qname, uint16_t qtype,
                             char **rrs, uint32_t *ttl)
 {
     char why[256] = "";
-    enum rc_status st = rc_answer_parse(wire, len, qname, qtype, rrs, ttl, why, sizeof(why));
+    struct rc_records recs;
+    enum rc_status st = rc_answer_parse(wire, len, qname, qtype, &recs, ttl, why, sizeof(why));
     if (st != RC_OK && why[0] == '\0')
         fail_msg("status %s without a reason", rc_status_str(st));
+    if (st != RC_OK && recs.n != 0)
+        fail_msg("status %s with %zu records, want none", rc_status_str(st), recs.n);
+    *rrs = rc_test_records_text(&recs, qtype == LDNS_RR_TYPE_MX);
     return st;
 }
 
@@ -237,16 +242,16 @@ static void test_fuzz_mutations(void **state)
         }
         if (seed % 5 == 0)
             mlen = (seed >> 4) % (len + 16);
-        char *rrs = NULL;
+        struct rc_records rrs;
         uint32_t ttl;
         enum rc_status st = rc_answer_parse(m, mlen, "a.test", LDNS_RR_TYPE_MX, &rrs, &ttl, NULL, 0);
         if ((unsigned)st >= RC_STATUS_COUNT || st == RC_INVAL || st == RC_NULLMX)
             fail_msg("mutation %d: got status %d, want ok/nxdomain/noaddr/retry/nomem", it, (int)st);
-        if ((st == RC_OK) != (rrs != NULL))
-            fail_msg("mutation %d: status %s with records %p", it, rc_status_str(st), (void *)rrs);
+        if ((st == RC_OK) != (rrs.n > 0))
+            fail_msg("mutation %d: status %s with %zu records", it, rc_status_str(st), rrs.n);
         ok += st == RC_OK;
         retry += st == RC_RETRY;
-        free(rrs);
+        rc_records_clear(&rrs);
     }
     /* Both outcomes occur, so the loop really explored broken and intact answers. */
     assert_true(ok > 0);
@@ -259,7 +264,7 @@ static void test_invalid_arguments(void **state)
 {
     (void)state;
     size_t len;
-    char *rrs = NULL;
+    struct rc_records rrs;
     uint32_t ttl;
     uint8_t *w = make_wire("a.test.", LDNS_RR_TYPE_MX, 0, 1, 0, two_mx, &len);
     EXPECT_ST(rc_answer_parse(w, len, NULL, LDNS_RR_TYPE_MX, &rrs, &ttl, NULL, 0), RC_INVAL, "NULL qname");

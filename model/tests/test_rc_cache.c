@@ -444,9 +444,15 @@ static void test_COM_1_preference_order(void **state)
                                 "z.p.test. 300 IN A 127.0.0.1\ny.p.test. 300 IN A 127.0.0.2\n"
                                 "b.p.test. 300 IN A 127.0.0.3\n",
                                 0, 0, NULL, 0);
+    /* equal preferences come in either order (the cache shuffles them at every lookup) */
     const char *want = "5 y.p.test 127.0.0.2; 30 b.p.test 127.0.0.3; 30 z.p.test 127.0.0.1";
-    LOOK(w, "p.test", 4, want, "resolved");
-    LOOK(w, "p.test", 0, want, "from the cache");
+    const char *also = "5 y.p.test 127.0.0.2; 30 z.p.test 127.0.0.1; 30 b.p.test 127.0.0.3";
+    for (int i = 0; i < 4; i++) {
+        char t[512];
+        EXPECT_U(look(w, "p.test", t), i == 0 ? 4 : 0, i == 0 ? "resolved" : "from the cache");
+        if (strcmp(t, also) != 0)
+            EXPECT_S(t, want, "preference order");
+    }
     world_free(w);
 }
 

@@ -253,6 +253,30 @@ static void test_invalid_input(void **state)
     rc_resolver_free(r);
 }
 
+/* No cap on exchangers: 200 MX records (the model once used the first 64), in preference
+ * order, each with its address. */
+static void test_many_exchangers(void **state)
+{
+    (void)state;
+    size_t n = 200, cap = n * 80 + 1;
+    char *zone = calloc(1, cap);
+    assert_non_null(zone);
+    for (size_t i = 0, l = 0; i < n; i++, l = strlen(zone))
+        snprintf(zone + l, cap - l, "many.test. 300 IN MX %zu mx%zu.many.test.\n"
+                                    "mx%zu.many.test. 300 IN A 127.0.%zu.%zu\n",
+                 n - i, i, i, i / 250, i % 250 + 1);
+    struct rc_resolver *r = stub(zone);
+    struct rc_route *rt = NULL;
+    EXPECT_ST(rc_lookup_route(r, "many.test", 0, 0, &rt, NULL, 0), RC_OK, "lookup");
+    EXPECT_U(rc_route_count(rt), n, "exchangers");
+    EXPECT_U(rc_route_pref(rt, 0), 1, "lowest preference first");
+    EXPECT_S(rc_route_name(rt, n - 1), "mx0.many.test", "highest preference last");
+    EXPECT_U(rc_resolver_queries(r), n + 1, "one MX and one A query per exchanger");
+    rc_route_free(rt);
+    rc_resolver_free(r);
+    free(zone);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_COM_5_6_7_temporary_failures),
         cmocka_unit_test(test_lookup_host),
         cmocka_unit_test(test_invalid_input),
+        cmocka_unit_test(test_many_exchangers),
     };
     return cmocka_run_group_tests_name("rc_lookup", tests, NULL, NULL);
 }

@@ -164,9 +164,10 @@ static void test_query_is_plain(void **state)
     size_t len = 0;
     EXPECT_ST(rc_resolver_query(r, "Mx1.A.test", 1, &wire, &len, NULL, 0), RC_OK, "query");
     server_join(&s);
-    char *rrs = NULL;
+    struct rc_records recs;
     uint32_t ttl;
-    EXPECT_ST(rc_answer_parse(wire, len, "mx1.a.test", 1, &rrs, &ttl, NULL, 0), RC_OK, "answer parses");
+    EXPECT_ST(rc_answer_parse(wire, len, "mx1.a.test", 1, &recs, &ttl, NULL, 0), RC_OK, "answer parses");
+    char *rrs = rc_test_records_text(&recs, 0);
     EXPECT_S(rrs, "127.0.0.1\n127.0.0.2\n", "addresses");
     free(rrs);
     free(wire);
@@ -201,9 +202,10 @@ static void test_tcp_fallback_on_truncation(void **state)
     server_join(&s);
     EXPECT_U(s.udp_queries, 1, "UDP queries");
     EXPECT_U(s.tcp_queries, 1, "TCP queries after TC");
-    char *rrs = NULL;
+    struct rc_records recs;
     uint32_t ttl;
-    EXPECT_ST(rc_answer_parse(wire, len, "big.test", 1, &rrs, &ttl, NULL, 0), RC_OK, "full answer");
+    EXPECT_ST(rc_answer_parse(wire, len, "big.test", 1, &recs, &ttl, NULL, 0), RC_OK, "full answer");
+    char *rrs = rc_test_records_text(&recs, 0);
     EXPECT_S(rrs, "127.0.0.1\n127.0.0.2\n", "addresses from the TCP answer");
     free(rrs);
     free(wire);

@@ -35,8 +35,10 @@ static enum rc_status ask(struct rc_resolver *r, const char *name, uint16_t type
     enum rc_status st = rc_resolver_query(r, name, type, &wire, &len, NULL, 0);
     if (st != RC_OK)
         return st;
-    st = rc_answer_parse(wire, len, name, type, rrs, ttl, NULL, 0);
+    struct rc_records recs;
+    st = rc_answer_parse(wire, len, name, type, &recs, ttl, NULL, 0);
     free(wire);
+    *rrs = rc_test_records_text(&recs, type == 15);
     return st;
 }
 

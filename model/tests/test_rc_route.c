@@ -80,6 +80,81 @@ static void test_invalid(void **state)
     EXPECT_S(buf, "(none)", "format NULL");
 }
 
+/* The one parser reads what the one formatter writes, normalising names (case, one trailing
+ * dot) and keeping the root, addresses and order. */
+static void test_parse(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } ok[] = {
+        {"10 mx1.a.test 127.0.0.10,127.0.0.11; 20 mx2.a.test ::1",
+         "10 mx1.a.test 127.0.0.10,127.0.0.11; 20 mx2.a.test ::1"},
+        {"20 MX.A.Test. 1.2.3.4; 10 b.test", "20 mx.a.test 1.2.3.4; 10 b.test"},
+        {"0 .", "0 ."},
+        {"0 . 127.0.0.1", "0 . 127.0.0.1"},
+        {"127.0.0.10", "127.0.0.10"},
+        {"65535 x_y-z.test", "65535 x_y-z.test"},
+    };
+    char why[200];
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        struct rc_route *rt = NULL;
+        EXPECT_U(rc_route_parse(ok[i].in, "d.test", 7, &rt, why, sizeof(why)), RC_OK, ok[i].in);
+        char *text = rc_route_text(rt);
+        EXPECT_S(text, ok[i].out, ok[i].in);
+        EXPECT_U(rc_route_ttl(rt), 7, "ttl");
+        EXPECT_S(rc_route_domain(rt), "d.test", "domain");
+        free(text);
+        rc_route_free(rt);
+    }
+    static const char *const bad[] = {
+        "", "10", "10 ", "10 a..b", "10 .a", "x a.test", "65536 a.test", "10 a.test;20 b.test",
+        "10 a.test 1.2.3.4 5.6.7.8", "10 a.test 1.2.3.4,", "10 a.test; ", ",", "1.2.3.4,,5",
+        "10 a.test\t1.2.3.4", "123456 a.test",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct rc_route *rt = NULL;
+        why[0] = '\0';
+        if (rc_route_parse(bad[i], "", 0, &rt, why, sizeof(why)) != RC_INVAL || rt != NULL ||
+            why[0] == '\0')
+            fail_msg("route \"%s\": got accepted or no reason, want RC_INVAL with a reason",
+                     bad[i]);
+    }
+    struct rc_route *rt = NULL;
+    EXPECT_U(rc_route_parse(NULL, "", 0, &rt, NULL, 0), RC_INVAL, "NULL text");
+}
+
+/* Equal preferences are permuted among themselves only; addresses within their exchanger. */
+static void test_shuffle(void **state)
+{
+    (void)state;
+    struct rc_route *rt = NULL;
+    EXPECT_U(rc_route_parse("5 a.t 1.1.1.1,1.1.1.2; 10 b.t 2.2.2.2; 10 c.t 3.3.3.3; 10 d.t; 20 e.t",
+                            "", 0, &rt, NULL, 0),
+             RC_OK, "parse");
+    uint64_t seed = 42;
+    unsigned seen_first[3] = {0, 0, 0}, a_first = 0;
+    for (int k = 0; k < 300; k++) {
+        rc_route_shuffle(rt, &seed);
+        EXPECT_S(rc_route_name(rt, 0), "a.t", "preference 5 stays first");
+        EXPECT_S(rc_route_name(rt, 4), "e.t", "preference 20 stays last");
+        for (size_t i = 1; i < 4; i++) {
+            EXPECT_U(rc_route_pref(rt, i), 10, "the 10s in the middle");
+            const char *n = rc_route_name(rt, i);
+            EXPECT_U(rc_route_addr_count(rt, i), n[0] == 'd' ? 0 : 1, "addresses stay with it");
+        }
+        seen_first[rc_route_name(rt, 1)[0] - 'b']++;
+        a_first += strcmp(rc_route_addr(rt, 0, 0), "1.1.1.1") == 0;
+    }
+    for (int i = 0; i < 3; i++)
+        if (seen_first[i] < 60) /* 100 expected of 300; a fixed seed makes this exact anyway */
+            fail_msg("exchanger %c first among equals: got %u of 300, want about 100", 'b' + i,
+                     seen_first[i]);
+    if (a_first < 100 || a_first > 200)
+        fail_msg("address 1.1.1.1 first: got %u of 300, want about 150", a_first);
+    rc_route_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -87,6 +162,8 @@ int main(void)
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_dup_is_independent),
         cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_shuffle),
     };
     return cmocka_run_group_tests_name("rc_route", tests, NULL, NULL);
 }

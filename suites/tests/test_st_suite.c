@@ -212,6 +212,124 @@ static void variant_early_expiry(void **s) { (void)s; variant_conforms("early-ex
 static void variant_requery_always(void **s) { (void)s; variant_conforms("requery-always"); }
 static void variant_evict_random(void **s) { (void)s; variant_conforms("evict-random"); }
 
+/* A legacy cache that starts afresh once a day of scenario time has passed since it opened --
+ * "forever" that is really a day. Every short scenario passes it; the long horizon
+ * (legacy-horizon.scn) must FAIL it on LEG-1 and LEG-7. Wraps model:legacy. */
+struct daily {
+    struct st_target *inner;
+    struct st_env env;     /* strings copied below */
+    char *dns, *fwd, *scn, *wd;
+    uint64_t opened_ms;
+};
+
+static int daily_open(struct st_target *t, const struct st_env *env, struct st_caps *caps,
+                      char *why, size_t whylen)
+{
+    struct daily *d = t->impl;
+    free(d->dns);
+    free(d->fwd);
+    free(d->scn);
+    free(d->wd);
+    d->env = *env;
+    d->env.dns_addr = d->dns = strdup(env->dns_addr);
+    d->env.forward_host = d->fwd = env->forward_host ? strdup(env->forward_host) : NULL;
+    d->env.scenario = d->scn = strdup(env->scenario);
+    d->env.workdir = d->wd = strdup(env->workdir);
+    d->opened_ms = 0;
+    return d->inner->ops->open(d->inner, &d->env, caps, why, whylen);
+}
+
+/* Forgets everything when a day has passed since the last (re)open. */
+static int daily_age(struct daily *d, uint64_t t_ms, char *why, size_t whylen)
+{
+    if (t_ms - d->opened_ms < 86400u * 1000u)
+        return 0;
+    struct st_caps caps;
+    d->inner->ops->close(d->inner);
+    d->opened_ms = t_ms;
+    return d->inner->ops->open(d->inner, &d->env, &caps, why, whylen);
+}
+
+static int daily_lookup(struct st_target *t, const char *domain, uint64_t t_ms,
+                        struct st_answer *ans, char *why, size_t whylen)
+{
+    struct daily *d = t->impl;
+    if (daily_age(d, t_ms, why, whylen) != 0)
+        return -1;
+    return d->inner->ops->lookup(d->inner, domain, t_ms, ans, why, whylen);
+}
+
+static int daily_forward(struct st_target *t, uint64_t t_ms, struct st_answer *ans, char *why,
+                         size_t whylen)
+{
+    struct daily *d = t->impl;
+    if (daily_age(d, t_ms, why, whylen) != 0)
+        return -1;
+    return d->inner->ops->forward(d->inner, t_ms, ans, why, whylen);
+}
+
+static void daily_close(struct st_target *t)
+{
+    struct daily *d = t->impl;
+    d->inner->ops->close(d->inner);
+}
+
+static void daily_free(struct st_target *t)
+{
+    struct daily *d = t->impl;
+    d->inner->ops->free(d->inner);
+    free(d->dns);
+    free(d->fwd);
+    free(d->scn);
+    free(d->wd);
+    free(d);
+    free(t->name);
+    free(t);
+}
+
+static const struct st_target_ops daily_ops = {"test", daily_open, daily_lookup, daily_forward,
+                                               daily_close, daily_free};
+
+static int daily_make(void *ctx, struct st_target **out, char *why, size_t whylen)
+{
+    (void)ctx;
+    struct st_target *t = calloc(1, sizeof *t);
+    struct daily *d = calloc(1, sizeof *d);
+    assert_non_null(t);
+    assert_non_null(d);
+    if (hn_model_target_new(&d->inner, "model:legacy", 1, 0, 0, 0, why, whylen) != 0)
+        return -1;
+    t->ops = &daily_ops;
+    t->impl = d;
+    t->name = strdup("test:legacy-for-a-day");
+    *out = t;
+    return 0;
+}
+
+static void legacy_for_a_day_fails_long_horizon(void **state)
+{
+    (void)state;
+    struct st_suite_target tg = {"test:legacy-for-a-day", ST_SPEC_LEGACY, daily_make, NULL};
+    const char *clauses[] = {"LEG-1", "LEG-7"};
+    struct st_suite_config cfg;
+    st_suite_config_init(&cfg);
+    cfg.clauses = clauses;
+    cfg.nclauses = 2;
+    cfg.jobs = 4;
+    struct st_run *r = st_run_new();
+    assert_non_null(r);
+    char why[512] = "";
+    assert_int_equal(st_suite_run(&cfg, lib, &tg, 1, r, why, sizeof why), ST_OK);
+    for (size_t i = 0; i < 2; i++) {
+        const struct st_clause_result *c = find(&r->targets[0], clauses[i]);
+        assert_non_null(c);
+        if (c->verdict != ST_FAIL || !c->observed || !strstr(c->observed, "legacy-horizon"))
+            fail_msg("%s: got %s (observed: %s), want FAIL from legacy-horizon", clauses[i],
+                     st_verdict_str(c->verdict), c->observed ? c->observed : "");
+    }
+    st_run_free(r);
+}
+
 static void fault_expiry_late(void **s) { (void)s; fault_caught("expiry-late", "TTL-2"); }
 static void fault_ignore_addr_ttl(void **s) { (void)s; fault_caught("ignore-addr-ttl", "TTL-4"); }
 static void fault_cache_nodata(void **s) { (void)s; fault_caught("cache-nodata", "TTL-5"); }
@@ -232,6 +350,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(fault_capacity_plus1),
         cmocka_unit_test(fault_forward_once),
         cmocka_unit_test(fault_case_sensitive),
+        cmocka_unit_test(legacy_for_a_day_fails_long_horizon),
         cmocka_unit_test(variant_early_expiry),
         cmocka_unit_test(variant_requery_always),
         cmocka_unit_test(variant_evict_random),
