@@ -7,8 +7,11 @@
 #   static    cppcheck and clang-tidy (.clang-tidy) over our own sources: zero findings
 #   fuzz      build the fuzz preset, run each libFuzzer target for MXTTL_FUZZ_SECONDS (default
 #             60) and fail on a crash, leak or timeout; then replay fuzz/regress and the corpora
+#   explore   `mxttl explore` on model:legacy and model:ttl for MXTTL_EXPLORE_SECONDS (default
+#             60) with a fresh seed, printed (replay a failure with --seed): no FAIL, no ERROR
 # Usage: ci/check.sh [STEP...]   (default: all steps, in that order)
 # Environment: MXTTL_FUZZ_SECONDS (per target), MXTTL_FUZZ_PARALLEL (fuzzers at once, default 2),
+#   MXTTL_EXPLORE_SECONDS, MXTTL_EXPLORE_SEED (instead of a fresh seed),
 #   MXTTL_CHECK_ASAN_LABELS_EXCLUDE (CTest label regex left out under asan, default "mta": the
 #   MTA tier runs real Postfix/Exim in ci/mta.sh and takes longer than this budget allows).
 # Exit status: 0 when every step passed, 1 when any failed (each failure says where to look),
@@ -17,7 +20,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-all_steps=(asan valgrind static fuzz)
+all_steps=(asan valgrind static fuzz explore)
 steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=("${all_steps[@]}")
 for s in "${steps[@]}"; do
@@ -30,8 +33,9 @@ done
 fuzz_seconds=${MXTTL_FUZZ_SECONDS:-60}
 fuzz_parallel=${MXTTL_FUZZ_PARALLEL:-2}
 asan_exclude=${MXTTL_CHECK_ASAN_LABELS_EXCLUDE:-mta}
-case "$fuzz_seconds$fuzz_parallel" in
-*[!0-9]*) echo "check.sh: MXTTL_FUZZ_SECONDS and MXTTL_FUZZ_PARALLEL must be numbers" >&2; exit 2 ;;
+explore_seconds=${MXTTL_EXPLORE_SECONDS:-60}
+case "$fuzz_seconds$fuzz_parallel$explore_seconds" in
+*[!0-9]*) echo "check.sh: MXTTL_FUZZ_SECONDS, MXTTL_FUZZ_PARALLEL and MXTTL_EXPLORE_SECONDS must be numbers" >&2; exit 2 ;;
 esac
 [ "$fuzz_parallel" -ge 1 ] || fuzz_parallel=1
 
@@ -264,6 +268,28 @@ step_fuzz() {
     fi
     local detail="${#targets[@]} targets x ${fuzz_seconds}s, runs:$runs"
     [ ${#bad[@]} = 0 ] || detail+="; failed: ${bad[*]}"
+    step_end $rc "$detail"
+}
+
+# Generated scenarios on both reference models: each must conform to its own spec. The seed is
+# fresh each run (more of the scenario space over time) and printed, so a failure replays.
+step_explore() {
+    step_begin explore
+    local rc=0 seed=${MXTTL_EXPLORE_SEED:-}
+    if ! { logged default-configure cmake --preset default &&
+           logged default-build cmake --build --preset default; }; then
+        step_end 1 "build failed, see $logdir/default-build.log"
+        return
+    fi
+    [ -n "$seed" ] || seed=$(od -An -N6 -tu8 /dev/urandom | tr -d ' ')
+    echo "explore: seed $seed (replay: build/default/bin/mxttl explore --seed $seed" \
+         "--for ${explore_seconds}s)"
+    logged explore build/default/bin/mxttl explore --seed "$seed" --for "${explore_seconds}s" \
+        --report "$logdir/explore" || rc=$?
+    local detail
+    detail="seed $seed, $(sed -n 's/^mxttl explore: \([0-9]* scenarios ([0-9]* cases) in [0-9.]* s\).*/\1/p' \
+        "$logdir/explore.log" | tail -n 1)"
+    [ $rc = 0 ] || detail+="; exit $rc, report and minimal scenarios in $logdir/explore"
     step_end $rc "$detail"
 }
 

@@ -5,12 +5,17 @@
 #   1. installs postfix and unbound, runs the `mta` CTest tests of the namespace plumbing,
 #      postfix and postfix+cache, then a full real-time mxttl run of each (wall time printed)
 #   2. installs exim4-daemon-light (removing postfix), runs the exim tests and a full run
+#   3. "roots": MTAs that run in a Debian root filesystem of their own (targets/*.mta with a
+#      `root` line: OpenSMTPD, ...) -- installs mmdebstrap, builds or reuses each root with
+#      targets/mkroot.sh (cached in /var/cache/mxttl/roots; build time printed), runs their
+#      tests and a full run of each. Nothing is installed on the host for them.
 #
 # Full runs write reports to $MXTTL_MTA_OUT/<target>/ (default build/default/mta-reports); their
 # verdicts are asserted by the mta_*_verdicts tests, so a non-conforming MTA (mxttl exit 1) or
 # an ERROR clause (exit 3) is reported, not failed, there.
 # Needs root (apt-get, network namespaces). Exit: 0 all passed, 1 a test or run failed, 2 not
-# root. MXTTL_MTA_ONLY=postfix|exim does one half; MXTTL_BUILD names another build directory.
+# root. MXTTL_MTA_ONLY=postfix|exim|roots does one part; MXTTL_BUILD names another build
+# directory. apt-get waits (up to 15 min) for a package lock another apt-get holds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,7 +34,7 @@ mkdir -p "$out"
 export DEBIAN_FRONTEND=noninteractive
 
 install() {
-    apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+    apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "$@" >/dev/null
     # The packages' own services are not used (each play runs a private instance in a
     # namespace); stop them where an init system started them.
     for s in postfix exim4 unbound; do
@@ -66,6 +71,20 @@ if [ -z "$only" ] || [ "$only" = exim ]; then
     install exim4-daemon-light
     ctest --test-dir "$build" -L mta -R 'mta_core|mta_exim' --output-on-failure || fail=1
     full_run exim
+fi
+if [ -z "$only" ] || [ "$only" = roots ]; then
+    apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends mmdebstrap >/dev/null
+    rooted=$(grep -l '^root[[:space:]]' targets/*.mta)
+    start=$(date +%s)
+    # shellcheck disable=SC2086 # one word per description file
+    targets/mkroot.sh $rooted || fail=1
+    echo "ci/mta.sh: root filesystems ready in $(( $(date +%s) - start )) s"
+    names=$(for f in $rooted; do basename "$f" .mta; done | paste -sd'|' -)
+    ctest --test-dir "$build" -L mta -R "mta_core_hn_smtp|mta_(${names})_" --output-on-failure ||
+        fail=1
+    for f in $rooted; do
+        full_run "$(basename "$f" .mta)"
+    done
 fi
 if [ "$fail" = 0 ]; then
     echo "ci/mta.sh: all MTA tests passed (reports in $out)"

@@ -20,6 +20,7 @@
 #include "fx_cli.h"
 #include "fx_server.h"
 #include "hn_diff.h"
+#include "hn_explore.h"
 #include "hn_paths.h"
 #include "hn_report.h"
 #include "hn_target.h"
@@ -82,6 +83,7 @@ static const struct command_help commands[] = {
      "  --query-timeout MS how long a model target waits for an unanswered DNS query,\n"
      "                     1..60000 (default 400; 150 without --target: the embedded\n"
      "                     default run, on loopback)"},
+    {"explore", HN_EXPLORE_SYNOPSIS, HN_EXPLORE_DETAIL},
     {"list", "mxttl list [clauses|scenarios|targets] [--scenarios DIR]",
      "Prints SPEC.md's clauses (default), the scenario library, or the known targets."},
     {"report", "mxttl report [--shards] DIR... [--out DIR]",
@@ -657,6 +659,8 @@ int main(int argc, char **argv)
         return cmd_help(argc, argv);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc, argv);
+    if (strcmp(cmd, "explore") == 0)
+        return hn_explore_main(argc, argv);
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc, argv);
     if (strcmp(cmd, "report") == 0)

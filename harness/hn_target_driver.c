@@ -259,8 +259,10 @@ static int read_line(struct driver *d, char **line, char *why, size_t whylen)
                 snprintf(why, whylen, "out of memory for line %lu", d->lines_in);
                 return -1;
             }
-            if (n && (*line)[n - 1] == '\r')
-                (*line)[n - 1] = '\0';
+            /* a NUL in the line ends the copy early (strndup): look at what was copied */
+            size_t got = strlen(*line);
+            if (got && (*line)[got - 1] == '\r')
+                (*line)[got - 1] = '\0';
             memmove(d->buf, lf + 1, d->len - n - 1);
             d->len -= n + 1;
             return 0;

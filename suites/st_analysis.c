@@ -133,9 +133,9 @@ static struct expect expect_of(const struct st_analysis *a, const struct key *k,
     if (!st->fetched) {
         e.need = NEED_QUERY;
         e.reason = RS_FIRST;
-    } else if (st->last == RS_UNKNOWN) {
+    } else if (st->last == RS_UNKNOWN || st->last == RS_TARGET_TEMPFAIL) {
         e.need = NEED_UNSURE;
-        e.reason = RS_UNKNOWN;
+        e.reason = st->last;
     } else if (k->fwd && (s == SPEC_LEG ? !st->cached
                                         : st->last == RS_TEMPFAIL || st->last == RS_NXDOMAIN ||
                                               st->last == RS_NOROUTE)) {
@@ -195,12 +195,18 @@ static void fetch(struct st_analysis *a, struct key *k, const struct st_act *act
 {
     const struct ref *ref = act->ref;
     enum reason r = act->step_known ? reason_of(ref) : RS_UNKNOWN;
+    /* judged from the answer it produced: a target that gave up waiting holds nothing known */
+    if (act->answer == ANS_TEMPFAIL && r != RS_TEMPFAIL && r != RS_UNKNOWN)
+        r = RS_TARGET_TEMPFAIL;
     struct keystate *lg = &k->st[SPEC_LEG];
     if (!lg->cached) {   /* legacy: the first route is kept for good */
         lg->fetched = 1;
         lg->t_first = act->t_first;
         lg->t_last = act->t_last;
-        if (r == RS_UNKNOWN) {
+        if (r == RS_TARGET_TEMPFAIL) {
+            lg->last = r;
+            lg->cached = 0;
+        } else if (r == RS_UNKNOWN) {
             lg->last = RS_UNKNOWN;
             lg->cached = act->answer == ANS_ROUTE;   /* kept, but which route is not known */
         } else {
@@ -261,6 +267,19 @@ static void find_step(struct st_analysis *a, size_t i)
             act->unsure = UNSURE_SPAN;
         }
     } else {
+        /* No query: the target answered from its cache, so the answer shows what DNS said when
+         * it last fetched the key (legacy: the first route, for ever; ttl: a route within its
+         * TTL), not the step in force now. Only a key never fetched is judged by that step. */
+        for (size_t j = i; j-- > 0;) {
+            const struct st_act *prev = &a->acts[j];
+            if (prev->key != act->key || prev->own_queries == 0)
+                continue;
+            act->step = prev->step;
+            act->step_known = prev->step_known;
+            act->unsure = prev->unsure;
+            act->ref = &k->refs[act->step];
+            return;
+        }
         uint64_t tms = o->t <= 0 ? 0 : (uint64_t)(o->t * 1000.0 + 0.5);
         act->step = fx_scenario_step_at(a->sc, tms);
         for (size_t s = 1; s < a->nsteps && a->tol > 0; s++) {

@@ -75,6 +75,14 @@ void st_ev_note(struct st_ev *e, const char *fmt, ...)
     fflush(e->note);
 }
 
+int st_ev_unseen(struct st_ev *e, const struct st_obs *o)
+{
+    if (!o->ans.unseen)
+        return 0;
+    e->unseen++;
+    return 1;
+}
+
 void st_ev_unsure(struct st_ev *e, const struct st_act *act)
 {
     e->unsure++;
@@ -124,6 +132,8 @@ const char *st_reason_text(enum reason r)
     case RS_VALID: return "within the route's TTL";
     case RS_UNKNOWN: return "the step that answered the last lookup is not known";
     case RS_FWD_FAILED: return "the forward host's last resolution failed";
+    case RS_TARGET_TEMPFAIL:
+        return "the target answered a temporary failure although DNS answered";
     case RS_NONE: break;
     }
     return "";

@@ -43,17 +43,31 @@ static enum st_verdict play_verdict(const struct st_clause *cl, const struct st_
         st_ev_note(e, "%s: %zu action(s) not judged: a lookup's queries spanned a step switch "
                       "and its answer does not tell which step answered it", name,
                    e->unsure_span);
-    if (e->unsure > e->unsure_span)
+    if (e->unsure_tempfail)
+        st_ev_note(e, "%s: %zu action(s) not judged: the lookup of that domain before them was "
+                      "answered with a temporary failure although DNS answered (the target's "
+                      "resolver gave up waiting), so what it kept is not known", name,
+                   e->unsure_tempfail);
+    if (e->unsure > e->unsure_span + e->unsure_tempfail)
         st_ev_note(e, "%s: %zu action(s) within %.2f s of a TTL boundary or step switch not "
-                      "judged", name, e->unsure - e->unsure_span, a->tol);
+                      "judged", name, e->unsure - e->unsure_span - e->unsure_tempfail, a->tol);
     if (e->error)
         return ST_ERROR;
     if (e->na)
         return ST_NA;
     if (e->bad)
         return cl->level == ST_LEVEL_MUST ? ST_FAIL : ST_NONSTRICT;
-    if (e->judged)
+    if (e->judged) {
+        if (e->unseen)
+            st_ev_note(e, "%s: %zu lookup(s) not judged: the target did not show how they ended",
+                       name, e->unseen);
         return cl->level == ST_LEVEL_INFO ? ST_INFO : ST_PASS;
+    }
+    if (e->unseen) {
+        st_ev_note(e, "%s: no verdict: the target did not show how %zu lookup(s) ended (no "
+                      "delivery, and no outcome it reports)", name, e->unseen);
+        return ST_NA;
+    }
     if (e->unsure) {
         /* the target's timing put every relevant action where the step or the TTL boundary
          * cannot be told: no verdict either way, and nothing broke */
@@ -68,7 +82,7 @@ static enum st_verdict play_verdict(const struct st_clause *cl, const struct st_
 static enum st_verdict judge_play(const struct st_clause *cl, enum st_spec spec,
                                   const struct st_analysis *a, struct st_ev *e)
 {
-    e->judged = e->bad = e->unsure = e->unsure_span = 0;
+    e->judged = e->bad = e->unsure = e->unsure_span = e->unsure_tempfail = e->unseen = 0;
     e->na = e->error = 0;
     if (a->p->error) {
         st_ev_note(e, "%s: %s", st_an_name(a), a->p->why);
@@ -81,6 +95,12 @@ static enum st_verdict judge_play(const struct st_clause *cl, enum st_spec spec,
     }
     if (a->p->na) {
         st_ev_note(e, "%s: %s", st_an_name(a), a->p->why);
+        return ST_NA;
+    }
+    if (a->p->caps.relay_only && cl->sym != ST_CL_LEG7 && cl->sym != ST_CL_TTL10 &&
+        cl->sym != ST_CL_TTL11 && cl->sym != ST_CL_COM9) {
+        st_ev_note(e, "%s: the target relays every message to a forward host and never looks "
+                      "up a domain's MX", st_an_name(a));
         return ST_NA;
     }
     judges[cl->sym](a, spec, e);

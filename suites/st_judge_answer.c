@@ -21,7 +21,7 @@ static void answers(const struct st_analysis *a, ref_pred *refsel, answer_pred *
     for (size_t i = 0; i < a->p->nobs; i++) {
         const struct st_obs *o = &a->p->obs[i];
         const struct st_act *act = &a->acts[i];
-        if (o->kind != ST_OBS_LOOKUP || !refsel(act->ref))
+        if (o->kind != ST_OBS_LOOKUP || !refsel(act->ref) || st_ev_unseen(e, o))
             continue;
         if (!act->step_known) {
             st_ev_unsure(e, act);

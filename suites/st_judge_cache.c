@@ -24,9 +24,12 @@ static int concerns(const struct st_analysis *a, size_t i, int s, unsigned mask,
     const struct st_act *act = &a->acts[i];
     if (!st_selected(&a->p->obs[i], sel))
         return 0;
-    if (act->ex[s].reason == RS_UNKNOWN) {
+    if (act->ex[s].reason == RS_UNKNOWN || act->ex[s].reason == RS_TARGET_TEMPFAIL) {
         e->unsure++;
-        e->unsure_span++;
+        if (act->ex[s].reason == RS_UNKNOWN)
+            e->unsure_span++;
+        else
+            e->unsure_tempfail++;
         return 0;
     }
     if (!(mask & M(act->ex[s].reason)))
@@ -107,7 +110,7 @@ static void fresh_answer(const struct st_analysis *a, int s, unsigned mask, unsi
         const struct st_obs *o = &a->p->obs[i];
         const struct st_act *act = &a->acts[i];
         int must = (mask & M(act->ex[s].reason)) && act->ex[s].need == NEED_QUERY;
-        if (!st_selected(o, sel) || (!must && act->own_queries == 0))
+        if (!st_selected(o, sel) || (!must && act->own_queries == 0) || st_ev_unseen(e, o))
             continue;
         if (!act->step_known) {
             st_ev_unsure(e, act);
@@ -135,7 +138,7 @@ static void first_route_kept(const struct st_analysis *a, unsigned sel, struct s
         const struct st_obs *o = &a->p->obs[i];
         const struct st_act *act = &a->acts[i];
         if (!concerns(a, i, SPEC_LEG, M(RS_CACHED) | M(RS_CACHED_IMPLICIT), sel, e) ||
-            act->ex[SPEC_LEG].need != NEED_NOQUERY)
+            act->ex[SPEC_LEG].need != NEED_NOQUERY || st_ev_unseen(e, o))
             continue;
         const struct ref *first = a->keys[act->key].st[SPEC_LEG].first;
         if (!first) {

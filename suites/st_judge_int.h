@@ -46,7 +46,9 @@ enum reason {
     RS_CACHED_IMPLICIT,/* legacy: cached implicit-MX route */
     RS_VALID,          /* ttl: within the route's TTL */
     RS_UNKNOWN,        /* the last answer's step could not be told (see enum unsure_why) */
-    RS_FWD_FAILED      /* the forward host's last resolution failed: nothing to keep */
+    RS_FWD_FAILED,     /* the forward host's last resolution failed: nothing to keep */
+    RS_TARGET_TEMPFAIL /* the target answered a temporary failure although DNS answered (its
+                          resolver gave up waiting): what it keeps, if anything, is unknown */
 };
 #define M(r) (1u << (r))
 const char *st_reason_text(enum reason r);
@@ -148,7 +150,8 @@ struct st_ev {
     char *exp_s, *obs_s, *ok_s, *note_s;
     size_t exp_len, obs_len, ok_len, note_len;
     unsigned exp_lines, obs_lines, ok_lines, exp_more, obs_more, ok_more;
-    size_t judged, bad, unsure, unsure_span;
+    size_t judged, bad, unsure, unsure_span, unsure_tempfail;
+    size_t unseen;                 /* answers the target could not show (st_answer.unseen) */
     int na, error;
 };
 void st_ev_open(struct st_ev *e);
@@ -158,6 +161,9 @@ void st_ev_expected(struct st_ev *e, const char *fmt, ...) __attribute__((format
 void st_ev_observed(struct st_ev *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void st_ev_met(struct st_ev *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void st_ev_note(struct st_ev *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 1 (and counted) when lookup o's answer is unseen -- the target did not show how it ended --
+ * so that a judge of answers skips it; 0 otherwise. */
+int st_ev_unseen(struct st_ev *e, const struct st_obs *o);
 /* An action the judge skipped because its step is not known; counted for the note. */
 void st_ev_unsure(struct st_ev *e, const struct st_act *act);
 

@@ -63,7 +63,7 @@ void st_oracle_free(struct st_oracle *o)
 {
     if (!o)
         return;
-    for (size_t s = 0; s < o->nsteps; s++) {
+    for (size_t s = 0; o->steps && s < o->nsteps; s++) {
         for (size_t i = 0; i < o->steps[s].n; i++) {
             free(o->steps[s].v[i].owner);
             free(o->steps[s].v[i].data);
@@ -126,7 +126,8 @@ static int load_step(struct step_recs *sr, const char *zone, char *why, size_t w
         if (rc != 0)
             return rc;
     }
-    qsort(sr->v, sr->n, sizeof *sr->v, cmp_rec);
+    if (sr->n > 1)
+        qsort(sr->v, sr->n, sizeof *sr->v, cmp_rec);
     return 0;
 }
 

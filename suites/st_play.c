@@ -241,6 +241,8 @@ static void play_script(struct st_play *p, struct st_target *t, struct fx_server
         }
         if (a->kind == FX_ACT_FORWARD && !p->caps.forward_host)
             continue;   /* judged N/A: the target cannot be asked for a forward host */
+        if (a->kind == FX_ACT_LOOKUP && p->caps.relay_only)
+            continue;   /* judged N/A: the target never looks up a domain's route */
         int r = play_action(p, t, srv, a, t0, stop);
         if (r != 0) {
             p->stopped = r > 0;

@@ -231,7 +231,7 @@ static void classify(struct st_target_result *tr, const struct job *jobs, size_t
                      struct st_analysis **an, size_t ti, const int *sel,
                      struct st_analysis **buf)
 {
-    int fails[2] = {0, 0}, judged[2] = {0, 0}, errors = 0;
+    int fails[2] = {0, 0}, judged[2] = {0, 0}, unjudged[2] = {0, 0}, errors = 0;
     char broke[2][512] = {"", ""};
     for (size_t c = 0; c < ST_CLAUSE_COUNT; c++) {
         const struct st_clause *cl = st_clause_at(c);
@@ -251,6 +251,9 @@ static void classify(struct st_target_result *tr, const struct job *jobs, size_t
                     snprintf(broke[s] + l, sizeof broke[s] - l, "%s%s", l ? ", " : "", cl->id);
                 } else if (cr.verdict == ST_ERROR) {
                     errors++;
+                    unjudged[s]++;
+                } else if (cr.verdict == ST_NA) {
+                    unjudged[s]++;
                 } else if (cr.verdict == ST_PASS) {
                     judged[s]++;
                 }
@@ -260,10 +263,12 @@ static void classify(struct st_target_result *tr, const struct job *jobs, size_t
     }
     if (!fails[0] && fails[1] && judged[0]) {
         tr->klass = ST_CLASS_LEGACY;
-        st_set_fmt(&tr->class_reason, "met every legacy MUST clause run; broke %s", broke[1]);
+        st_set_fmt(&tr->class_reason, "met every legacy MUST clause %s; broke %s",
+                   unjudged[0] ? "judged (others N/A or ERROR)" : "run", broke[1]);
     } else if (fails[0] && !fails[1] && judged[1]) {
         tr->klass = ST_CLASS_TTL;
-        st_set_fmt(&tr->class_reason, "met every ttl MUST clause run; broke %s", broke[0]);
+        st_set_fmt(&tr->class_reason, "met every ttl MUST clause %s; broke %s",
+                   unjudged[1] ? "judged (others N/A or ERROR)" : "run", broke[0]);
     } else if (fails[0] && fails[1]) {
         tr->klass = ST_CLASS_NEITHER;
         st_set_fmt(&tr->class_reason, "broke %s (legacy) and %s (ttl)", broke[0], broke[1]);

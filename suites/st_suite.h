@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "fx_scenario.h"
 #include "st_clause.h"
 #include "st_library.h"
@@ -29,7 +30,7 @@ struct st_suite_target {
 /* In real time, scenarios longer than this (scenario time, ms) are not played: long-horizon
  * scenarios (days to years of scenario time) are for virtual time. A clause covered only by
  * them is NOT-RUN in a real-time run. */
-#define ST_REAL_TIME_MAX_MS (300u * 1000u)
+#define ST_REAL_TIME_MAX_MS UINT64_C(300000)
 
 struct st_suite_config {
     const char *dnsmasq;        /* dnsmasq program; NULL: from PATH */

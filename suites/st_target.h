@@ -22,6 +22,8 @@ struct st_caps {
     int route_visible;    /* reports the route it used (exchanger names and/or addresses) */
     int route_addr_only;  /* a route is only the address the target used (an MTA target: the
                              SMTP sink address it delivered to), e.g. "127.0.0.10" */
+    int relay_only;       /* hands every message to a forward host and never looks up a
+                             domain's MX: lookups are not asked, their clauses are N/A */
     size_t capacity;      /* declared route-cache capacity, 0 = none declared */
     char mode_hint[16];   /* "legacy", "ttl" or "" : the spec the target claims */
 };
@@ -47,6 +49,10 @@ struct st_answer {
                                   target one exchanger named "" with the address it used. Owned:
                                   st_answer_clear frees it. NULL for every other kind. */
     char why[256];             /* target's reason text for failures */
+    int unseen;                /* 1: the target does not show how this lookup ended (an MTA
+                                  without outcome lines that did not deliver): the answer is
+                                  not judged (kind is RC_REPLY_TEMPFAIL, meaningless); its
+                                  DNS queries are */
 };
 
 /* Frees ans->route and zeroes ans (a zeroed answer is a valid empty one). NULL is fine. */

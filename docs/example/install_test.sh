@@ -41,4 +41,12 @@ export PKG_CONFIG_PATH
 ${CC:-cc} ${CFLAGS:-} -std=c11 -Wall -Werror "$src/docs/example/route_cache_example.c" \
    $(pkg-config --cflags --libs mxttl-model) -o "$work/example" || fail "example did not build"
 "$work/example" || fail "example ran but failed"
+
+# Every installed header stands on its own (includes only installed headers).
+for h in "$prefix"/include/mxttl/*.h; do
+    printf '#include <%s>\nint main(void) { return 0; }\n' "$(basename "$h")" >"$work/h.c"
+    # shellcheck disable=SC2046,SC2086
+    ${CC:-cc} ${CFLAGS:-} -std=c11 -Wall -Werror -c "$work/h.c" -o "$work/h.o" \
+        $(pkg-config --cflags mxttl-model) || fail "installed header $(basename "$h") does not compile alone"
+done
 echo "install_test: ok ($prefix)"

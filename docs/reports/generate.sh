@@ -22,6 +22,14 @@ cd "$(dirname "$0")/../.."
 mxttl=${MXTTL:-build/default/bin/mxttl}
 out=docs/reports
 jobs=${MXTTL_REPORT_JOBS:-2}
+if [ "$(id -u)" != 0 ]; then
+    echo "generate.sh: needs root (apt-get and network namespaces)" >&2
+    exit 1
+fi
+if [ ! -x "$mxttl" ]; then
+    echo "generate.sh: $mxttl is not built: cmake --preset default && cmake --build --preset default" >&2
+    exit 1
+fi
 export DEBIAN_FRONTEND=noninteractive
 apt_install() {
     apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "$@" >/dev/null
@@ -91,6 +99,7 @@ run_group() {
     if [ "${#ready[@]}" -gt 0 ]; then
         export -f run check file_of
         export mxttl out work
+        # shellcheck disable=SC2016 # $1 is the inner shell's: the target's name
         printf '%s\n' "${ready[@]}" | xargs -P "$jobs" -I{} bash -c 'run "$1"' _ {}
     fi
 }

@@ -16,7 +16,7 @@ fi
 # header FILE KEY: a value of the "| Run | |" table at the top of a report.md.
 header() { awk -F' \\| ' -v k="$2" '$1 == "| " k { sub(/ \|$/, "", $2); print $2; exit }' "$1"; }
 # runinfo DIR KEY: a line of DIR/run.txt.
-runinfo() { [ -f "$1/run.txt" ] && sed -n "s/^$2 //p" "$1/run.txt" || true; }
+runinfo() { if [ -f "$1/run.txt" ]; then sed -n "s/^$2 //p" "$1/run.txt"; fi; }
 # sentence NAME: the row's sentence from rows.txt, or the description's own line.
 sentence() {
     local s

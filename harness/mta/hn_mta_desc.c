@@ -26,8 +26,10 @@ struct hn_mta_desc {
     char *description;
     char *caches;
     char *log;
-    int forward;
-    unsigned fixture_port, keepalive, deliver_timeout, start_timeout;
+    char *root;
+    int forward, relay_only;
+    unsigned fixture_port, resolver_timeout, deliver_timeout, start_timeout;
+    struct strv root_packages, privs;
     struct strv cmds[HN_MTA_CMD_COUNT];
     struct strv copy_etc;
     struct hn_mta_file *files;
@@ -87,6 +89,9 @@ void hn_mta_desc_free(struct hn_mta_desc *d)
     free(d->description);
     free(d->caches);
     free(d->log);
+    free(d->root);
+    strv_free(&d->root_packages);
+    strv_free(&d->privs);
     for (int i = 0; i < HN_MTA_CMD_COUNT; i++)
         strv_free(&d->cmds[i]);
     strv_free(&d->copy_etc);
@@ -256,6 +261,19 @@ static int safe_name(const char *s)
     return 1;
 }
 
+/* An absolute path made of safe components (it goes into the mount script unquoted). */
+static int plain_abs_path(const char *p)
+{
+    if (p[0] != '/' || strlen(p) > 200)
+        return 0;
+    char tmp[256];
+    strcpy(tmp, p + 1);
+    for (char *save = NULL, *c = strtok_r(tmp, "/", &save); c; c = strtok_r(NULL, "/", &save))
+        if (!safe_name(c))
+            return 0;
+    return 1;
+}
+
 /* "etc/REL" or "work/REL", REL made of safe components. */
 static int safe_file_path(const char *p)
 {
@@ -345,7 +363,7 @@ enum hn_mta_status hn_mta_desc_parse(struct hn_mta_desc **out, const char *text,
     d->fixture_port = 53;
     d->deliver_timeout = 15;
     d->start_timeout = 30;
-    int seen_forward = 0;
+    int seen_forward = 0, seen_relay = 0;
     struct hn_mta_file *cur = NULL; /* inside a file block */
     struct buf body = {0};
     char *save = NULL;
@@ -439,8 +457,41 @@ enum hn_mta_status hn_mta_desc_parse(struct hn_mta_desc **out, const char *text,
             if (parse_uint(arg, 1, 65535, &d->fixture_port))
                 FAIL("fixture-port must be 1..65535, not \"%s\"", arg);
         } else if (!strcmp(kw, "keepalive")) {
-            if (parse_uint(arg, 0, 3600, &d->keepalive))
-                FAIL("keepalive must be 0..3600 seconds, not \"%s\"", arg);
+            FAIL("keepalive was removed: mxttl never used it (a reused SMTP session shows in "
+                 "the steady-stream scenario's verdicts); delete the line");
+        } else if (!strcmp(kw, "relay-only")) {
+            if (seen_relay++)
+                FAIL("relay-only given twice");
+            if (!strcmp(arg, "yes"))
+                d->relay_only = 1;
+            else if (strcmp(arg, "no") != 0)
+                FAIL("relay-only must be yes or no, not \"%s\"", arg);
+        } else if (!strcmp(kw, "resolver-timeout")) {
+            if (parse_uint(arg, 1, 60, &d->resolver_timeout))
+                FAIL("resolver-timeout must be 1..60 seconds, not \"%s\"", arg);
+        } else if (!strcmp(kw, "root")) {
+            if (d->root)
+                FAIL("root given twice");
+            if (!plain_abs_path(arg) || !strcmp(arg, "/"))
+                FAIL("root must be an absolute path (letters, digits, '/', '+', '.', '_', '-'), "
+                     "not \"%s\"", arg);
+            if (dup_once(&d->root, arg))
+                goto nomem;
+        } else if (!strcmp(kw, "root-package")) {
+            if (!*arg)
+                FAIL("root-package needs package names");
+            for (char *sv = NULL, *pk = strtok_r(arg, " \t", &sv); pk; pk = strtok_r(NULL, " \t", &sv)) {
+                if (!safe_name(pk) || !isalnum((unsigned char)pk[0]))
+                    FAIL("root-package: \"%s\" is not a package name", pk);
+                if (strv_add(&d->root_packages, pk, lineno))
+                    goto nomem;
+            }
+        } else if (!strcmp(kw, "private")) {
+            if (!plain_abs_path(arg) || !strcmp(arg, "/"))
+                FAIL("private needs an absolute directory path (letters, digits, '/', '+', '.', "
+                     "'_', '-'; no '..'), not \"%s\"", arg);
+            if (strv_add(&d->privs, arg, lineno))
+                goto nomem;
         } else if (!strcmp(kw, "deliver-timeout")) {
             if (parse_uint(arg, 1, 600, &d->deliver_timeout))
                 FAIL("deliver-timeout must be 1..600 seconds, not \"%s\"", arg);
@@ -532,10 +583,24 @@ enum hn_mta_status hn_mta_desc_parse(struct hn_mta_desc **out, const char *text,
         const char *missing = !d->name ? "name"
                             : !d->description ? "description"
                             : !d->cmds[HN_MTA_CMD_CHECK].n ? "check"
-                            : !d->cmds[HN_MTA_CMD_START].n ? "start"
+                            : !d->cmds[HN_MTA_CMD_START].n && !d->cmds[HN_MTA_CMD_DAEMON].n
+                                  ? "start (or daemon)"
                             : !d->cmds[HN_MTA_CMD_STOP].n ? "stop"
                             : !d->cmds[HN_MTA_CMD_INJECT].n ? "inject"
                             : !d->log ? "log" : NULL;
+        if (!missing && d->relay_only && !d->forward) {
+            hn_mta_why(why, whylen, "%s: relay-only yes needs forward yes (the relay host is "
+                       "the scenario's forward host)", filename);
+            st = HN_MTA_SYNTAX;
+            goto out;
+        }
+        if (!missing && d->resolver_timeout && d->deliver_timeout < 3 * d->resolver_timeout) {
+            hn_mta_why(why, whylen, "%s: deliver-timeout (%u s) must be at least 3 times "
+                       "resolver-timeout (%u s): an unanswered query is retried", filename,
+                       d->deliver_timeout, d->resolver_timeout);
+            st = HN_MTA_SYNTAX;
+            goto out;
+        }
         if (missing) {
             hn_mta_why(why, whylen, "%s: missing directive \"%s\"", filename, missing);
             st = HN_MTA_SYNTAX;
@@ -619,6 +684,21 @@ const struct hn_mta_outcome *hn_mta_desc_outcome(const struct hn_mta_desc *d, si
 const char *hn_mta_desc_log(const struct hn_mta_desc *d) { return d->log; }
 int hn_mta_desc_forward(const struct hn_mta_desc *d) { return d->forward; }
 unsigned hn_mta_desc_fixture_port(const struct hn_mta_desc *d) { return d->fixture_port; }
-unsigned hn_mta_desc_keepalive(const struct hn_mta_desc *d) { return d->keepalive; }
+unsigned hn_mta_desc_resolver_timeout(const struct hn_mta_desc *d)
+{
+    return d->resolver_timeout;
+}
+const char *hn_mta_desc_root(const struct hn_mta_desc *d) { return d->root; }
+size_t hn_mta_desc_root_package_count(const struct hn_mta_desc *d) { return d->root_packages.n; }
+const char *hn_mta_desc_root_package(const struct hn_mta_desc *d, size_t i)
+{
+    return i < d->root_packages.n ? d->root_packages.v[i] : NULL;
+}
+size_t hn_mta_desc_private_count(const struct hn_mta_desc *d) { return d->privs.n; }
+const char *hn_mta_desc_private(const struct hn_mta_desc *d, size_t i)
+{
+    return i < d->privs.n ? d->privs.v[i] : NULL;
+}
+int hn_mta_desc_relay_only(const struct hn_mta_desc *d) { return d->relay_only; }
 unsigned hn_mta_desc_deliver_timeout(const struct hn_mta_desc *d) { return d->deliver_timeout; }
 unsigned hn_mta_desc_start_timeout(const struct hn_mta_desc *d) { return d->start_timeout; }

@@ -13,18 +13,23 @@
 
 struct hn_mta_desc;
 
-/* Command lists of a description, run with /bin/sh -c. CHECK runs on the host, the others
- * inside the namespace. Every kind may be given several times; they run in file order. */
+/* Command lists of a description, run with /bin/sh -c. CHECK runs on the host (chrooted into
+ * the root filesystem when there is one), the others inside the namespace. DAEMON commands stay
+ * in the foreground: the harness starts them after START, keeps their PIDs and stops them after
+ * STOP. ROOT_BUILD is run by targets/mkroot.sh only, never by the harness. Every kind may be
+ * given several times; they run in file order. */
 #define HN_MTA_CMD_LIST(X)                                     \
     X(HN_MTA_CMD_CHECK, "check")                               \
     X(HN_MTA_CMD_SETUP, "setup")                               \
     X(HN_MTA_CMD_START, "start")                               \
+    X(HN_MTA_CMD_DAEMON, "daemon")                             \
     X(HN_MTA_CMD_READY, "ready")                               \
     X(HN_MTA_CMD_STOP, "stop")                                 \
     X(HN_MTA_CMD_INJECT, "inject")                             \
     X(HN_MTA_CMD_FLUSH, "flush")                               \
     X(HN_MTA_CMD_PURGE, "purge")                               \
-    X(HN_MTA_CMD_CLEAR_RETRY, "clear-retry")
+    X(HN_MTA_CMD_CLEAR_RETRY, "clear-retry")                   \
+    X(HN_MTA_CMD_ROOT_BUILD, "root-build")
 
 enum hn_mta_cmd {
 #define HN_MTA_CMD_ENUM(sym, str) sym,
@@ -93,10 +98,17 @@ const struct hn_mta_outcome *hn_mta_desc_outcome(const struct hn_mta_desc *d, si
 const char *hn_mta_desc_log(const struct hn_mta_desc *d);   /* template, or NULL */
 int hn_mta_desc_forward(const struct hn_mta_desc *d);       /* 1: supports a smarthost */
 unsigned hn_mta_desc_fixture_port(const struct hn_mta_desc *d);   /* default 53 */
-unsigned hn_mta_desc_keepalive(const struct hn_mta_desc *d);      /* seconds, default 0 */
 unsigned hn_mta_desc_deliver_timeout(const struct hn_mta_desc *d); /* seconds, default 15 */
 unsigned hn_mta_desc_start_timeout(const struct hn_mta_desc *d);   /* seconds, default 30 */
 const char *hn_mta_desc_caches(const struct hn_mta_desc *d); /* "caches" text or NULL */
+const char *hn_mta_desc_root(const struct hn_mta_desc *d);   /* root filesystem or NULL */
+size_t hn_mta_desc_root_package_count(const struct hn_mta_desc *d);
+const char *hn_mta_desc_root_package(const struct hn_mta_desc *d, size_t i);
+size_t hn_mta_desc_private_count(const struct hn_mta_desc *d);
+const char *hn_mta_desc_private(const struct hn_mta_desc *d, size_t i); /* "/var/spool/x" */
+int hn_mta_desc_relay_only(const struct hn_mta_desc *d);    /* 1: every message to the forward
+                                                               host, no MX lookup ever */
+unsigned hn_mta_desc_resolver_timeout(const struct hn_mta_desc *d); /* seconds, default 0 */
 
 /* Expands placeholders of tmpl into a new string (*out, caller frees with free()). Lines
  * starting with @IF_SMARTHOST@ are kept (marker removed) only when v->smarthost is set, lines

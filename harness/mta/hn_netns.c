@@ -38,6 +38,9 @@ struct hn_netns {
     ino_t ino;
     int created;      /* `ip netns add` succeeded */
     int reg;          /* slot in the signal cleanup registry, -1 none */
+    int holder;       /* PID keeping the namespace's own mount namespace, 0 none */
+    char holder_s[16];
+    char root[256];   /* chroot of every command, "" none */
 };
 
 /* ---- signal cleanup registry: the one process-wide state of this library ---- */
@@ -207,6 +210,18 @@ static enum hn_mta_status run_argv(char *const argv[], const char *stdin_text, u
     return HN_MTA_OK;
 }
 
+/* The first len-1 bytes of a file into buf ("" if unreadable). */
+static void read_head(const char *path, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (f) {
+        size_t k = fread(buf, 1, len - 1, f);
+        buf[k] = '\0';
+        fclose(f);
+    }
+}
+
 static const char *find_ip(void)
 {
     static const char *const cands[] = {"/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"};
@@ -214,6 +229,43 @@ static const char *find_ip(void)
         if (access(cands[i], X_OK) == 0)
             return cands[i];
     return NULL;
+}
+
+static const char *find_prog(const char *const *cands)
+{
+    for (; *cands; cands++)
+        if (access(*cands, X_OK) == 0)
+            return *cands;
+    return cands[-1];
+}
+
+/* argv (16 slots) running `/bin/sh -c cmd` in the namespace: `ip netns exec`, or, once it has
+ * a mount namespace of its own, nsenter into the holder's (and chroot). */
+static void ns_argv(struct hn_netns *ns, const char *cmd, char **argv)
+{
+    static const char *const nsenter[] = {"/usr/bin/nsenter", "/bin/nsenter", NULL};
+    static const char *const chroot_[] = {"/usr/sbin/chroot", "/sbin/chroot", NULL};
+    int n = 0;
+    if (ns->holder) {
+        argv[n++] = (char *)find_prog(nsenter);
+        argv[n++] = "-t";
+        argv[n++] = ns->holder_s;
+        argv[n++] = "-m";
+        argv[n++] = "-n";
+        if (ns->root[0]) {
+            argv[n++] = (char *)find_prog(chroot_);
+            argv[n++] = ns->root;
+        }
+    } else {
+        argv[n++] = ns->ip;
+        argv[n++] = "netns";
+        argv[n++] = "exec";
+        argv[n++] = ns->name;
+    }
+    argv[n++] = "/bin/sh";
+    argv[n++] = "-c";
+    argv[n++] = (char *)cmd;
+    argv[n] = NULL;
 }
 
 enum hn_mta_status hn_netns_run(struct hn_netns *ns, const char *cmd, const char *stdin_text,
@@ -224,8 +276,180 @@ enum hn_mta_status hn_netns_run(struct hn_netns *ns, const char *cmd, const char
         char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
         return run_argv(argv, stdin_text, timeout_ms, outlog, exit_status, why, whylen);
     }
-    char *argv[] = {ns->ip, "netns", "exec", ns->name, "/bin/sh", "-c", (char *)cmd, NULL};
+    char *argv[16];
+    ns_argv(ns, cmd, argv);
     return run_argv(argv, stdin_text, timeout_ms, outlog, exit_status, why, whylen);
+}
+
+/* Starts argv in a process group of its own, stdin /dev/null, output appended to outlog. */
+static enum hn_mta_status spawn_argv(char *const argv[], const char *outlog, pid_t *pid,
+                                     char *why, size_t whylen)
+{
+    int out = open(outlog ? outlog : "/dev/null", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (out < 0 || in < 0) {
+        hn_mta_why(why, whylen, "%s: %s", outlog ? outlog : "/dev/null", strerror(errno));
+        if (out >= 0)
+            close(out);
+        if (in >= 0)
+            close(in);
+        return HN_MTA_IO;
+    }
+    pid_t p = fork();
+    if (p == 0) {
+        setpgid(0, 0);
+        dup2(in, 0);
+        dup2(out, 1);
+        dup2(out, 2);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(in);
+    close(out);
+    if (p < 0) {
+        hn_mta_why(why, whylen, "fork: %s", strerror(errno));
+        return HN_MTA_SPAWN;
+    }
+    setpgid(p, p);
+    *pid = p;
+    return HN_MTA_OK;
+}
+
+enum hn_mta_status hn_netns_spawn(struct hn_netns *ns, const char *cmd, const char *outlog,
+                                  int *pid, char *why, size_t whylen)
+{
+    char *argv[16];
+    ns_argv(ns, cmd, argv);
+    pid_t p;
+    enum hn_mta_status st = spawn_argv(argv, outlog, &p, why, whylen);
+    if (!st)
+        *pid = (int)p;
+    return st;
+}
+
+int hn_netns_pid_running(int pid, int *exit_status)
+{
+    int status = 0;
+    pid_t r = waitpid((pid_t)pid, &status, WNOHANG);
+    if (r == 0 || (r < 0 && errno == EINTR))
+        return 1;
+    if (r < 0) {
+        *exit_status = -1; /* not our child (any more) */
+        return 0;
+    }
+    *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return 0;
+}
+
+void hn_netns_stop_pid(int pid, unsigned grace_ms)
+{
+    int es;
+    if (pid <= 0 || !hn_netns_pid_running(pid, &es))
+        return;
+    kill(-(pid_t)pid, SIGTERM);
+    kill((pid_t)pid, SIGTERM);
+    uint64_t deadline = hn_mta_now_ms() + grace_ms;
+    while (hn_netns_pid_running(pid, &es)) {
+        if (hn_mta_now_ms() >= deadline) {
+            kill(-(pid_t)pid, SIGKILL);
+            kill((pid_t)pid, SIGKILL);
+            while (waitpid((pid_t)pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+            return;
+        }
+        struct timespec ts = {0, 10L * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Paths that go into the mount script unquoted: a conservative character set. */
+static int plain_path(const char *p)
+{
+    if (p[0] != '/' || strstr(p, "/..") || strlen(p) > 200)
+        return 0;
+    for (; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("/+._-", *p))
+            return 0;
+    return 1;
+}
+
+enum hn_mta_status hn_netns_mounts(struct hn_netns *ns, const char *root, const char *workdir,
+                                   const char *const *privs, size_t nprivs, char *why,
+                                   size_t whylen)
+{
+    if (ns->holder) {
+        hn_mta_why(why, whylen, "namespace %s already has its mounts", ns->name);
+        return HN_MTA_SPAWN;
+    }
+    if ((root && !plain_path(root)) || !plain_path(workdir)) {
+        hn_mta_why(why, whylen, "path \"%s\" has characters the mount script does not take",
+                   root && !plain_path(root) ? root : workdir);
+        return HN_MTA_SPAWN;
+    }
+    for (size_t i = 0; i < nprivs; i++)
+        if (!plain_path(privs[i]) || !strcmp(privs[i], "/")) {
+            hn_mta_why(why, whylen, "private path \"%s\" is not a plain absolute path", privs[i]);
+            return HN_MTA_SPAWN;
+        }
+    const char *R = root ? root : "";
+    size_t cap = 4096 + nprivs * 1024;
+    char *sc = malloc(cap);
+    if (!sc) {
+        hn_mta_why(why, whylen, "out of memory");
+        return HN_MTA_NOMEM;
+    }
+    /* The script runs in the mount namespace `ip netns exec` made for it (/ is a slave of the
+     * host's: nothing mounted here shows outside); it ends as the holder, `sleep`. */
+    int n = snprintf(sc, cap, "set -e; W=%s; R=%s; ", workdir, R);
+    if (root)
+        n += snprintf(sc + (size_t)n, cap - (size_t)n,
+                      "mount -t proc proc $R/proc; mount --rbind /dev $R/dev; "
+                      "mount -t tmpfs -o mode=0755 tmpfs $R/run; "
+                      "mount -t tmpfs -o mode=1777 tmpfs $R/tmp; "
+                      "mkdir -p $R$W; mount --bind $W $R$W; "
+                      "for e in %s/*; do [ -e \"$e\" ] || continue; b=${e##*/}; "
+                      "if [ -d \"$e\" ]; then mkdir -p $R/etc/$b; "
+                      "elif [ ! -e $R/etc/$b ]; then : > $R/etc/$b; fi; "
+                      "mount --bind \"$e\" $R/etc/$b; done; ",
+                      ns->etc);
+    for (size_t i = 0; i < nprivs; i++)
+        n += snprintf(sc + (size_t)n, cap - (size_t)n,
+                      "p=%s; mkdir -p $W/private$p $R$p; chown --reference=$R$p $W/private$p; "
+                      "chmod --reference=$R$p $W/private$p; mount --bind $W/private$p $R$p; ",
+                      privs[i]);
+    snprintf(sc + (size_t)n, cap - (size_t)n,
+             ": > $W/.mxttl-mounted; exec sleep 2147483647");
+    char log[300], marker[300];
+    snprintf(log, sizeof log, "%s/.mxttl-mounts.log", workdir);
+    snprintf(marker, sizeof marker, "%s/.mxttl-mounted", workdir);
+    char *argv[] = {ns->ip, "netns", "exec", ns->name, "/bin/sh", "-c", sc, NULL};
+    /* the plain `ip netns exec` argv: no holder yet */
+    pid_t p;
+    enum hn_mta_status st = spawn_argv(argv, log, &p, why, whylen);
+    free(sc);
+    if (st)
+        return st;
+    int es = 0;
+    uint64_t deadline = hn_mta_now_ms() + 10000;
+    while (access(marker, F_OK) != 0) {
+        if (!hn_netns_pid_running((int)p, &es) || hn_mta_now_ms() >= deadline) {
+            hn_netns_stop_pid((int)p, 0);
+            char text[300];
+            read_head(log, text, sizeof text);
+            for (char *c = text; *c; c++)
+                if (*c == '\n')
+                    *c = ' ';
+            hn_mta_why(why, whylen, "mounts of namespace %s failed (exit %d): %s", ns->name, es,
+                       text);
+            return HN_MTA_SPAWN;
+        }
+        struct timespec ts = {0, 5L * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    ns->holder = (int)p;
+    snprintf(ns->holder_s, sizeof ns->holder_s, "%d", ns->holder);
+    snprintf(ns->root, sizeof ns->root, "%s", root ? root : "");
+    return HN_MTA_OK;
 }
 
 /* Runs `ip ARGS...` on the host; output goes to a temporary file quoted in *why on failure. */
@@ -251,13 +475,8 @@ static enum hn_mta_status ip_cmd(struct hn_netns *ns, char *why, size_t whylen, 
     int es = 0;
     enum hn_mta_status st = run_argv(argv, NULL, 10000, log, &es, why, whylen);
     if (!st && es) {
-        char out[200] = "";
-        FILE *f = fopen(log, "r");
-        if (f) {
-            size_t k = fread(out, 1, sizeof out - 1, f);
-            out[k] = '\0';
-            fclose(f);
-        }
+        char out[200];
+        read_head(log, out, sizeof out);
         char *nl = strchr(out, '\n');
         if (nl)
             *nl = '\0';
@@ -516,6 +735,8 @@ void hn_netns_free(struct hn_netns *ns)
         }
         close(ns->fd);
     }
+    if (ns->holder)
+        hn_netns_stop_pid(ns->holder, 0); /* killed above with the rest: reaped here */
     if (ns->created) {
         char why[256];
         ip_cmd(ns, why, sizeof why, "netns", "del", ns->name, (char *)NULL);

@@ -47,6 +47,31 @@ enum hn_mta_status hn_netns_run(struct hn_netns *ns, const char *cmd, const char
                                 unsigned timeout_ms, const char *outlog, int *exit_status,
                                 char *why, size_t whylen);
 
+/* Gives the namespace a mount namespace of its own for the rest of its life (a holder process,
+ * `sleep`, started with `ip netns exec` so that /etc/netns/NAME is bound over /etc there) and
+ * makes every later hn_netns_run and hn_netns_spawn enter it (nsenter), chrooted into root when
+ * root is not NULL. Mounts made there are seen by every command of this namespace and by no
+ * other process:
+ *   - root (an absolute path, a Debian root filesystem): /proc, /dev, a private tmpfs on /run
+ *     and /tmp, workdir at the same path, /etc/netns/NAME's entries over root/etc/ENTRY;
+ *   - privs[i] (absolute paths, in root when given): an empty directory
+ *     workdir/private/PATH (owner and mode copied from the original) bound over PATH.
+ * Paths must be made of letters, digits, '/', '+', '.', '_', '-'. Call once, before any
+ * command runs. HN_MTA_SPAWN with the mount commands' output in *why, HN_MTA_IO. */
+enum hn_mta_status hn_netns_mounts(struct hn_netns *ns, const char *root, const char *workdir,
+                                   const char *const *privs, size_t nprivs, char *why,
+                                   size_t whylen);
+
+/* Starts `/bin/sh -c cmd` inside the namespace in the background (stdin /dev/null, output
+ * appended to outlog) and returns its PID in *pid: a daemon that stays in the foreground. The
+ * caller stops it with hn_netns_stop_pid. HN_MTA_SPAWN, HN_MTA_IO. */
+enum hn_mta_status hn_netns_spawn(struct hn_netns *ns, const char *cmd, const char *outlog,
+                                  int *pid, char *why, size_t whylen);
+/* Whether a process started by hn_netns_spawn still runs: 1, or 0 with *exit_status (reaped). */
+int hn_netns_pid_running(int pid, int *exit_status);
+/* SIGTERM to pid, SIGKILL after grace_ms, reaped. */
+void hn_netns_stop_pid(int pid, unsigned grace_ms);
+
 /* Removes namespaces left behind by a killed mxttl (names mxttl-PID-N whose process is gone,
  * or with this process's PID but not its own): their processes, the namespace, /etc/netns/NAME.
  * hn_netns_new calls it first; a PID reused by a later run would otherwise collide. */

@@ -45,6 +45,7 @@ struct hn_relay {
     struct udp_q udp[RELAY_UDP];
     struct tcp_pair tcp[RELAY_TCP];
     atomic_uint_fast64_t count;
+    atomic_uint_fast64_t last_ms; /* hn_mta_now_ms() of the last query relayed */
 };
 
 static int upstream_socket(struct hn_relay *r, int type)
@@ -81,6 +82,7 @@ static void udp_query(struct hn_relay *r)
     q->clen = cl_len;
     q->expires_ms = now + RELAY_UDP_TTL_MS;
     atomic_fetch_add(&r->count, 1);
+    atomic_store(&r->last_ms, hn_mta_now_ms());
     if (send(q->fd, buf, (size_t)n, 0) < 0) {
         close(q->fd);
         q->fd = -1;
@@ -123,6 +125,7 @@ static void tcp_accept(struct hn_relay *r)
         return;
     }
     atomic_fetch_add(&r->count, 1);
+    atomic_store(&r->last_ms, hn_mta_now_ms());
     p->a = a;
     p->b = b;
 }
@@ -274,4 +277,9 @@ void hn_relay_free(struct hn_relay *r)
 uint64_t hn_relay_count(struct hn_relay *r)
 {
     return atomic_load(&r->count);
+}
+
+uint64_t hn_relay_last_ms(struct hn_relay *r)
+{
+    return (uint64_t)atomic_load(&r->last_ms);
 }

@@ -25,5 +25,7 @@ void hn_relay_free(struct hn_relay *r); /* stops the thread; NULL is fine */
 
 /* Queries relayed so far (UDP datagrams plus TCP connections). */
 uint64_t hn_relay_count(struct hn_relay *r);
+/* hn_mta_now_ms() when the last query was relayed, 0 before the first. */
+uint64_t hn_relay_last_ms(struct hn_relay *r);
 
 #endif

@@ -49,7 +49,35 @@ struct smtp_impl {
     char fixture_port[8];
     struct hn_mta_vars vars;
     unsigned seq;
+    int daemons[8];         /* PIDs of the daemon commands, 0 none */
+    size_t ndaemons;
+    long log_from;          /* offset of the MTA log when the current message was injected */
 };
+
+#define SMTP_MAX_DAEMONS 8
+
+/* `cmd` as a shell word: single quotes, each ' written '\''. Caller frees. */
+static char *sh_quote(const char *cmd)
+{
+    size_t n = 3;
+    for (const char *p = cmd; *p; p++)
+        n += *p == '\'' ? 4 : 1;
+    char *q = malloc(n), *o = q;
+    if (!q)
+        return NULL;
+    *o++ = '\'';
+    for (const char *p = cmd; *p; p++) {
+        if (*p == '\'') {
+            memcpy(o, "'\\''", 4);
+            o += 4;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o++ = '\'';
+    *o = '\0';
+    return q;
+}
 
 static void sleep_ms(unsigned ms)
 {
@@ -119,8 +147,25 @@ static int run_cmds(struct smtp_impl *im, enum hn_mta_cmd kind, const char *stdi
             return -1;
         }
         int es = 0;
+        const char *root = hn_mta_desc_root(im->desc);
+        if (kind == HN_MTA_CMD_CHECK && root) {
+            /* The check looks at the MTA's root filesystem, not at the host. */
+            char *q = sh_quote(cmd);
+            size_t len = q ? strlen(q) + strlen(root) + 64 : 0;
+            char *wrapped = q ? malloc(len) : NULL;
+            if (wrapped)
+                snprintf(wrapped, len, "exec chroot %s /bin/sh -c %s", root, q);
+            free(q);
+            free(cmd);
+            if (!wrapped) {
+                hn_mta_why(why, whylen, "out of memory");
+                return -1;
+            }
+            cmd = wrapped;
+        }
         enum hn_mta_status st = hn_netns_run(kind == HN_MTA_CMD_CHECK ? NULL : im->ns, cmd,
-                                             stdin_text, timeout_ms, im->cmdlog, &es, w, sizeof w);
+                                             stdin_text, timeout_ms,
+                                             im->cmdlog[0] ? im->cmdlog : NULL, &es, w, sizeof w);
         if (st || es) {
             char reason[700];
             snprintf(reason, sizeof reason, "%s command `%.300s` %s", hn_mta_cmd_str(kind), cmd,
@@ -221,6 +266,25 @@ static int domain_ok(const char *d)
     return 1;
 }
 
+/* 1 with *why (the daemon's command line, its exit status, the logs) if a daemon command of
+ * the description is no longer running; 0 while all run. */
+static int daemon_died(struct st_target *t, char *why, size_t whylen)
+{
+    struct smtp_impl *im = t->impl;
+    for (size_t i = 0; i < im->ndaemons; i++) {
+        int es = 0;
+        if (hn_netns_pid_running(im->daemons[i], &es))
+            continue;
+        char reason[500];
+        snprintf(reason, sizeof reason, "%s: daemon `%.300s` exited (status %d)", t->name,
+                 hn_mta_desc_cmd(im->desc, HN_MTA_CMD_DAEMON, i), es);
+        im->daemons[i] = 0;
+        why_with_logs(im, why, whylen, reason);
+        return 1;
+    }
+    return 0;
+}
+
 static void smtp_close(struct st_target *t)
 {
     struct smtp_impl *im = t->impl;
@@ -229,6 +293,10 @@ static void smtp_close(struct st_target *t)
     char w[256];
     if (im->ns)
         run_cmds(im, HN_MTA_CMD_STOP, NULL, 10000, w, sizeof w);
+    /* Foreground daemons: SIGTERM, then SIGKILL after 5 s (an MTA may flush its queue). */
+    for (size_t i = 0; i < im->ndaemons; i++)
+        hn_netns_stop_pid(im->daemons[i], 5000);
+    im->ndaemons = 0;
     if (im->keepdir[0] && im->logpath) {
         /* Keep the MTA's log for whoever reads the run's work directory (no shell: the
          * directory name is the caller's). */
@@ -279,6 +347,12 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
     caps->noroute_visible = hn_mta_desc_outcome_count(im->desc) > 0;
     caps->route_visible = 1;
     caps->route_addr_only = 1;
+    caps->relay_only = hn_mta_desc_relay_only(im->desc);
+    if (caps->relay_only && !env->forward_host) {
+        /* Nothing to ask: without a forward host a relay-only MTA has nowhere to send mail,
+         * and lookups are not asked of it (their clauses are N/A). */
+        return 0;
+    }
     if (env->virtual_time) {
         /* Nothing to start: caps say real time only, so the caller judges N/A, not ERROR. */
         return 0;
@@ -310,6 +384,17 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
     /* The MTA's unprivileged users must reach their queue below this directory. */
     chmod(im->workdir, 0755);
     snprintf(im->cmdlog, sizeof im->cmdlog, "%s/commands.log", im->workdir);
+    const char *root = hn_mta_desc_root(im->desc);
+    if (root) {
+        char sh[300];
+        snprintf(sh, sizeof sh, "%s/bin/sh", root);
+        if (access(sh, X_OK) != 0) {
+            hn_mta_why(why, whylen, "%s: root filesystem %s is not built (%s: %s); build it "
+                       "with targets/mkroot.sh %s", t->name, root, sh, strerror(errno),
+                       hn_mta_desc_path(im->desc));
+            goto fail;
+        }
+    }
     if (run_cmds(im, HN_MTA_CMD_CHECK, NULL, SMTP_CMD_TIMEOUT_MS, w, sizeof w)) {
         hn_mta_why(why, whylen, "%s: not installed or not usable: %s", t->name, w);
         goto fail;
@@ -351,7 +436,8 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
         char cmd[600];
         int es = 0;
         const char *dir = hn_mta_desc_copy_etc(im->desc, i);
-        snprintf(cmd, sizeof cmd, "cp -a '/etc/%s' '%s/'", dir, hn_netns_etc(im->ns));
+        snprintf(cmd, sizeof cmd, "cp -a '%s/etc/%s' '%s/'", root ? root : "", dir,
+                 hn_netns_etc(im->ns));
         if (hn_netns_run(NULL, cmd, NULL, SMTP_CMD_TIMEOUT_MS, im->cmdlog, &es, w, sizeof w) || es) {
             why_with_logs(im, why, whylen, "copy-etc failed");
             goto fail;
@@ -361,10 +447,50 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
         hn_mta_why(why, whylen, "%s: %s", t->name, w);
         goto fail;
     }
+    size_t nprivs = hn_mta_desc_private_count(im->desc);
+    if (root || nprivs) {
+        const char *privs[64];
+        if (nprivs > 64)
+            nprivs = 64;
+        for (size_t i = 0; i < nprivs; i++)
+            privs[i] = hn_mta_desc_private(im->desc, i);
+        if (hn_netns_mounts(im->ns, root, im->workdir, privs, nprivs, w, sizeof w)) {
+            hn_mta_why(why, whylen, "%s: %s", t->name, w);
+            goto fail;
+        }
+    }
     unsigned start_ms = hn_mta_desc_start_timeout(im->desc) * 1000u;
     if (run_cmds(im, HN_MTA_CMD_SETUP, NULL, start_ms, why, whylen) ||
         run_cmds(im, HN_MTA_CMD_START, NULL, start_ms, why, whylen))
         goto fail;
+    for (size_t i = 0; i < hn_mta_desc_cmd_count(im->desc, HN_MTA_CMD_DAEMON); i++) {
+        char *cmd = NULL;
+        if (i >= SMTP_MAX_DAEMONS) {
+            hn_mta_why(why, whylen, "%s: more than %d daemon commands", t->name,
+                       SMTP_MAX_DAEMONS);
+            goto fail;
+        }
+        if (hn_mta_expand(hn_mta_desc_cmd(im->desc, HN_MTA_CMD_DAEMON, i), &im->vars, 0, &cmd, w,
+                          sizeof w)) {
+            hn_mta_why(why, whylen, "daemon: %s", w);
+            goto fail;
+        }
+        int pid = 0;
+        /* exec: the PID kept is the daemon's own, not a shell's */
+        size_t len = strlen(cmd) + 8;
+        char *ecmd = malloc(len);
+        if (ecmd)
+            snprintf(ecmd, len, "exec %s", cmd);
+        enum hn_mta_status st = ecmd ? hn_netns_spawn(im->ns, ecmd, im->cmdlog, &pid, w, sizeof w)
+                                     : HN_MTA_NOMEM;
+        free(ecmd);
+        free(cmd);
+        if (st) {
+            hn_mta_why(why, whylen, "%s: daemon: %s", t->name, st == HN_MTA_NOMEM ? "out of memory" : w);
+            goto fail;
+        }
+        im->daemons[im->ndaemons++] = pid;
+    }
     /* Readiness: every ready command must succeed once, polled until the start bound. */
     uint64_t deadline = hn_mta_now_ms() + start_ms;
     for (size_t i = 0; i < hn_mta_desc_cmd_count(im->desc, HN_MTA_CMD_READY); i++) {
@@ -378,6 +504,10 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
         while (hn_mta_now_ms() < deadline) {
             if (!hn_netns_run(im->ns, cmd, NULL, 5000, im->cmdlog, &es, w, sizeof w) && !es)
                 break;
+            if (daemon_died(t, why, whylen)) {
+                free(cmd);
+                goto fail;
+            }
             sleep_ms(50);
         }
         if (es) {
@@ -390,6 +520,8 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
         }
         free(cmd);
     }
+    if (daemon_died(t, why, whylen))
+        goto fail;
     return 0;
 fail:
     smtp_close(t);
@@ -417,6 +549,12 @@ static int scan_log(struct smtp_impl *im, const char *rcpt, enum rc_status *stat
     FILE *f = fopen(im->logpath, "r");
     if (!f)
         return 0;
+    /* Only lines written after this message was injected: an earlier message's line can
+     * never match a pattern that names the domain or the exchanger only. */
+    if (fseek(f, 0, SEEK_END) == 0 && ftell(f) >= im->log_from)
+        fseek(f, im->log_from, SEEK_SET);
+    else
+        rewind(f);
     regex_t *res = calloc(2 * no, sizeof *res);
     int *ok = calloc(2 * no, sizeof *ok);
     /* The MTA may log the domain with or without the trailing dot it was given. */
@@ -460,6 +598,25 @@ static int scan_log(struct smtp_impl *im, const char *rcpt, enum rc_status *stat
     return found;
 }
 
+/* An MTA whose own resolver ignores resolv.conf's timeout (resolver-timeout N) may still
+ * retry a query the fixture left unanswered after the outcome is logged: the lookup stays
+ * open until N s (+0.5) passed without a relayed query, so that the retry counts for the
+ * lookup that caused it, not for the next one. Bounded by N + deliver-timeout. */
+static void settle_dns(struct smtp_impl *im)
+{
+    unsigned n = hn_mta_desc_resolver_timeout(im->desc);
+    if (!n)
+        return;
+    uint64_t quiet = (uint64_t)n * 1000u + 500u;
+    uint64_t end = hn_mta_now_ms() + quiet + (uint64_t)hn_mta_desc_deliver_timeout(im->desc) * 1000u;
+    for (;;) {
+        uint64_t now = hn_mta_now_ms(), last = hn_relay_last_ms(im->relay);
+        if (now >= end || now >= last + quiet)
+            return;
+        sleep_ms(50);
+    }
+}
+
 /* Sends one message to rcpt and waits for its fate. */
 static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans, char *why,
                    size_t whylen)
@@ -479,6 +636,8 @@ static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans,
     v.recipient = rcpt;
     v.domain = strchr(rcpt, '@') + 1;
     char *cmd = NULL, w[256];
+    struct stat lsb;
+    im->log_from = im->logpath && stat(im->logpath, &lsb) == 0 ? (long)lsb.st_size : 0;
     if (hn_mta_expand(hn_mta_desc_cmd(im->desc, HN_MTA_CMD_INJECT, 0), &v, 0, &cmd, w, sizeof w)) {
         hn_mta_why(why, whylen, "inject: %s", w);
         return -1;
@@ -528,6 +687,8 @@ static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans,
             ans->kind = rc_reply_from_status(rs);
             snprintf(ans->why, sizeof ans->why, "%s%.200s",
                      unspecific ? "no route (the MTA does not tell which kind): " : "", line);
+            if (rs == RC_RETRY)
+                settle_dns(im);
             /* The message must not come back later and add DNS traffic to another lookup,
              * and a destination marked down must not block the next lookup. */
             char w2[256];
@@ -538,7 +699,22 @@ static int deliver(struct st_target *t, const char *rcpt, struct st_answer *ans,
         }
         if (hn_mta_now_ms() >= deadline)
             break;
+        if ((polls % 20) == 19 && daemon_died(t, why, whylen))
+            return -1;
         sleep_ms(10);
+    }
+    if (!hn_mta_desc_outcome_count(im->desc)) {
+        /* The description reads no outcome from the log (noroute_visible = 0): how the message
+         * ended is not visible, so it is not judged -- never guessed, never an ERROR. */
+        ans->kind = RC_REPLY_TEMPFAIL;
+        ans->unseen = 1;
+        snprintf(ans->why, sizeof ans->why,
+                 "not delivered within %u s; the description reads no outcome from the MTA's log",
+                 hn_mta_desc_deliver_timeout(im->desc));
+        char w2[256];
+        run_cmds(im, HN_MTA_CMD_PURGE, NULL, SMTP_CMD_TIMEOUT_MS, w2, sizeof w2);
+        run_cmds(im, HN_MTA_CMD_CLEAR_RETRY, NULL, SMTP_CMD_TIMEOUT_MS, w2, sizeof w2);
+        return 0;
     }
     char reason[400];
     snprintf(reason, sizeof reason,
@@ -626,6 +802,27 @@ int hn_smtp_target_new(struct st_target **out, const char *file, char *why, size
     snprintf(t->name, len, "smtp:%s", file);
     *out = t;
     return 0;
+}
+
+int hn_smtp_installed(const char *file, char *why, size_t whylen)
+{
+    struct st_target *t;
+    if (hn_smtp_target_new(&t, file, why, whylen))
+        return -1;
+    struct smtp_impl *im = t->impl;
+    int rc = 0;
+    const char *root = hn_mta_desc_root(im->desc);
+    char sh[300];
+    snprintf(sh, sizeof sh, "%s/bin/sh", root ? root : "");
+    if (root && access(sh, X_OK) != 0) {
+        hn_mta_why(why, whylen, "root filesystem %s is not built (targets/mkroot.sh %s)", root,
+                   file);
+        rc = 1;
+    } else if (run_cmds(im, HN_MTA_CMD_CHECK, NULL, SMTP_CMD_TIMEOUT_MS, why, whylen)) {
+        rc = 1;
+    }
+    smtp_free(t);
+    return rc;
 }
 
 int hn_smtp_resolve(const char *arg, const char *targets_dir, char *buf, size_t buflen, char *why,

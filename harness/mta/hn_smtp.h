@@ -20,6 +20,10 @@
  * by separate hn_smtp_target_new calls may be played concurrently from different threads. */
 int hn_smtp_target_new(struct st_target **out, const char *file, char *why, size_t whylen);
 
+/* Whether the MTA of a description is installed: its root filesystem (if it names one) is
+ * built and its check commands succeed. 0 yes; 1 no, -1 bad description, both with *why. */
+int hn_smtp_installed(const char *file, char *why, size_t whylen);
+
 /* Maps a target argument to a description file: "smtp:FILE" -> FILE; a shortcut NAME
  * ("postfix", "exim", "postfix+cache") -> TARGETS_DIR/NAME.mta. Writes the path into buf.
  * 0, or -1 (not an smtp target, or no such shortcut file) with *why. */

@@ -47,8 +47,9 @@ static json_t *str_value(const char *s)
     for (i = 0; i < n;) {
         size_t l = u[i] < 0x80 ? 1 : hn_report_utf8_len(u + i, n - i);
         if (l == 0) {
-            memcpy(fixed + o, "\xef\xbf\xbd", 3);
-            o += 3;
+            fixed[o++] = (char)0xEF; /* U+FFFD */
+            fixed[o++] = (char)0xBF;
+            fixed[o++] = (char)0xBD;
             i++;
         } else {
             memcpy(fixed + o, s + i, l);
@@ -203,7 +204,8 @@ enum hn_report_status hn_results_render(const struct st_run *run, char **out, si
         return HN_REPORT_NOMEM;
     }
     memcpy(res, text, n);
-    memcpy(res + n, "\n", 2); /* a text file ends in a newline */
+    res[n] = '\n'; /* a text file ends in a newline */
+    res[n + 1] = '\0';
     free(text);
     *out = res;
     if (len != NULL)
@@ -374,19 +376,24 @@ struct path {
     char text[160];
 };
 
-static void path_sub(struct path *out, const struct path *in, const char *member, long index)
+/* out = in followed by tail (cut at the buffer's end: the depth is bounded, so never in
+ * practice). */
+static void path_add(struct path *out, const struct path *in, const char *tail)
 {
-    char tail[48];
-    if (index >= 0)
-        snprintf(tail, sizeof tail, "[%ld]", index);
-    else
-        snprintf(tail, sizeof tail, "%s%s", in->text[0] ? "." : "", member);
     size_t a = strnlen(in->text, sizeof in->text - 1), b = strlen(tail);
     if (a + b >= sizeof out->text)
-        b = sizeof out->text - 1 - a; /* cut: the depth is bounded, so never in practice */
+        b = sizeof out->text - 1 - a;
     memmove(out->text, in->text, a);
-    memcpy(out->text + a, tail, b);
+    memmove(out->text + a, tail, b);
     out->text[a + b] = '\0';
+}
+
+/* out = in "[index]" of the array member `member`: "targets[0]". */
+static void path_item(struct path *out, const struct path *in, const char *member, size_t index)
+{
+    char tail[64];
+    snprintf(tail, sizeof tail, "%s%s[%zu]", in->text[0] ? "." : "", member, index);
+    path_add(out, in, tail);
 }
 
 static int schema_err(struct reader *rd, const struct path *at, const char *fmt, ...)
@@ -405,6 +412,8 @@ static int schema_err(struct reader *rd, const struct path *at, const char *fmt,
 
 static const char *type_name(const json_t *v)
 {
+    if (v == NULL) /* members() never hands one out; the analyser cannot see that */
+        return "nothing";
     switch (json_typeof(v)) {
     case JSON_OBJECT: return "object";
     case JSON_ARRAY: return "array";
@@ -442,7 +451,7 @@ static int members(struct reader *rd, const json_t *obj, const struct path *at, 
         }
     }
     for (size_t i = 0; i < n; i++) {
-        vals[i] = json_object_get(obj, names[i]);
+        vals[i] = json_object_get(obj, names[i]);  /* a borrowed reference */
         if (vals[i] == NULL)
             return schema_err(rd, at, "%s lacks member \"%s\"", what, names[i]);
     }
@@ -510,7 +519,7 @@ static int read_clause(struct reader *rd, const json_t *obj, const struct path *
     static const char *const names[] = {"clause",   "level",    "verdict", "sentence",
                                         "scenario", "expected", "observed", "note",
                                         "seconds"};
-    json_t *v[9];
+    json_t *v[9] = {0};
     if (members(rd, obj, at, "clause result", names, 9, v) < 0)
         return -1;
     enum st_level level = ST_LEVEL_MUST;
@@ -539,7 +548,7 @@ static int read_target(struct reader *rd, const json_t *obj, const struct path *
                        struct st_run *run)
 {
     static const char *const names[] = {"target", "spec", "class", "class_reason", "clauses"};
-    json_t *v[5];
+    json_t *v[5] = {0};
     if (members(rd, obj, at, "target result", names, 5, v) < 0)
         return -1;
     if (!json_is_string(v[0]))
@@ -555,9 +564,7 @@ static int read_target(struct reader *rd, const json_t *obj, const struct path *
         return -1;
     struct path sub;
     for (size_t i = 0; i < json_array_size(v[4]); i++) {
-        struct path member;
-        path_sub(&member, at, "clauses", -1);
-        path_sub(&sub, &member, NULL, (long)i);
+        path_item(&sub, at, "clauses", i);
         if (read_clause(rd, json_array_get(v[4], i), &sub, tr) < 0)
             return -1;
     }
@@ -568,7 +575,7 @@ static int read_event(struct reader *rd, const json_t *obj, const struct path *a
                       struct st_timeline *tl)
 {
     static const char *const names[] = {"kind", "t", "t_end", "step", "text", "detail"};
-    json_t *v[6];
+    json_t *v[6] = {0};
     if (members(rd, obj, at, "event", names, 6, v) < 0)
         return -1;
     enum st_event_kind kind = ST_EV_STEP;
@@ -602,7 +609,7 @@ static int read_timeline(struct reader *rd, const json_t *obj, const struct path
                          struct st_run *run)
 {
     static const char *const names[] = {"scenario", "target", "time_mode", "events"};
-    json_t *v[4];
+    json_t *v[4] = {0};
     if (members(rd, obj, at, "timeline", names, 4, v) < 0)
         return -1;
     if (!json_is_string(v[0]))
@@ -617,9 +624,8 @@ static int read_timeline(struct reader *rd, const json_t *obj, const struct path
         get_array(rd, v[3], at, "events") < 0)
         return -1;
     for (size_t i = 0; i < json_array_size(v[3]); i++) {
-        struct path member, sub;
-        path_sub(&member, at, "events", -1);
-        path_sub(&sub, &member, NULL, (long)i);
+        struct path sub;
+        path_item(&sub, at, "events", i);
         if (read_event(rd, json_array_get(v[3], i), &sub, tl) < 0)
             return -1;
     }
@@ -645,7 +651,7 @@ static int read_run(struct reader *rd, const json_t *root, struct st_run *run)
     static const char *const names[] = {"schema",   "mxttl_version", "started",
                                         "seconds",  "time_mode",     "command",
                                         "incomplete", "targets",     "timelines"};
-    json_t *v[9];
+    json_t *v[9] = {0};
     if (members(rd, root, &top, "run", names, 9, v) < 0)
         return -1;
     if (get_str(rd, v[1], &top, "mxttl_version", 1, &run->mxttl_version) < 0 ||
@@ -661,16 +667,14 @@ static int read_run(struct reader *rd, const json_t *root, struct st_run *run)
     if (get_array(rd, v[7], &top, "targets") < 0 || get_array(rd, v[8], &top, "timelines") < 0)
         return -1;
     for (size_t i = 0; i < json_array_size(v[7]); i++) {
-        struct path member, sub;
-        path_sub(&member, &top, "targets", -1);
-        path_sub(&sub, &member, NULL, (long)i);
+        struct path sub;
+        path_item(&sub, &top, "targets", i);
         if (read_target(rd, json_array_get(v[7], i), &sub, run) < 0)
             return -1;
     }
     for (size_t i = 0; i < json_array_size(v[8]); i++) {
-        struct path member, sub;
-        path_sub(&member, &top, "timelines", -1);
-        path_sub(&sub, &member, NULL, (long)i);
+        struct path sub;
+        path_item(&sub, &top, "timelines", i);
         if (read_timeline(rd, json_array_get(v[8], i), &sub, run) < 0)
             return -1;
     }

@@ -4,6 +4,8 @@
  *   - a lookup whose resolver retried after a step switch (OpenSMTPD on the timeout scenario):
  *     judged from the step its answer shows, never a false COM-6 FAIL; unsure where the answer
  *     fits no step, with the reason in the note;
+ *   - a target whose resolver gave up waiting (a temporary failure although DNS answered)
+ *     is not held to having cached the route DNS gave;
  *   - a null MX reported as a route to "." : COM-3 FAIL (not ERROR);
  *   - a route of 30 exchangers with 50-character names: judged (COM-1 PASS), no length limit;
  *   - a clause no play covers: NOT-RUN, not ERROR.
@@ -160,6 +162,33 @@ static void span_unsure_when_answer_fits_no_step(void **state)
     fx_scenario_free(sc);
 }
 
+/* Under load the target's resolver gave up waiting: it answered a temporary failure although
+ * the fixture answered the route. It cached nothing known, so its asking again later is no
+ * LEG-1 violation (it once was: the judge assumed the route DNS gave was cached). */
+static void target_tempfail_caches_nothing_known(void **state)
+{
+    (void)state;
+    struct fx_scenario *sc = parse("scenario slow\ndescription x\nclauses LEG-1\nstep 0\n"
+                                   "mail.slow.test. 300 IN MX 10 mx.mail.slow.test.\n"
+                                   "mx.mail.slow.test. 300 IN A 127.0.0.5\n"
+                                   "lookup 0 mail.slow.test\nlookup 60 mail.slow.test\n"
+                                   "lookup 120 mail.slow.test\n");
+    struct st_play p;
+    play_init(&p, sc);
+    play_add(&p, 0, 0.0, "tempfail", "MX mail.slow.test 0 0.0; A mx.mail.slow.test 0 0.1");
+    play_add(&p, 1, 60.0, "route 10 mx.mail.slow.test 127.0.0.5",
+             "MX mail.slow.test 0 60.0; A mx.mail.slow.test 0 60.01");
+    play_add(&p, 2, 120.0, "route 10 mx.mail.slow.test 127.0.0.5", "");
+    struct st_clause_result cr = judge(&p, "LEG-1", ST_SPEC_LEGACY);
+    if (cr.verdict != ST_PASS || !cr.note || !strstr(cr.note, "temporary failure although"))
+        fail_msg("LEG-1: got %s (observed: %s; note: %s), want PASS (t=120 served from the "
+                 "route fetched at 60) with t=60 unsure", st_verdict_str(cr.verdict),
+                 cr.observed ? cr.observed : "", cr.note ? cr.note : "");
+    result_clear(&cr);
+    st_play_clear(&p);
+    fx_scenario_free(sc);
+}
+
 /* A cache that treats a null MX as a route to the root answers "0 ." : COM-3 FAILs it. */
 static void route_to_root_fails_com3(void **state)
 {
@@ -247,6 +276,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(span_judged_from_answer),
         cmocka_unit_test(span_unsure_when_answer_fits_no_step),
+        cmocka_unit_test(target_tempfail_caches_nothing_known),
         cmocka_unit_test(route_to_root_fails_com3),
         cmocka_unit_test(long_route_judged),
         cmocka_unit_test(uncovered_is_not_run),

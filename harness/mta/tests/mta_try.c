@@ -4,6 +4,8 @@
  * up, "forward" to resolve the forward host, or "sleep:SECONDS". Prints one line per answer
  * and whether the namespace was gone after close. A tool for people writing description
  * files (targets/README.md); exit 0 if every item got an answer, 1 if not, 2 on bad usage.
+ * MXTTL_KEEP=DIR (an existing directory) keeps the commands' output and the MTA's log there
+ * after close (mta-NAME.log).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +43,8 @@ int main(int argc, char **argv)
         return 2;
     }
     struct st_env env = {.dns_addr = argv[2], .dns_port = (uint16_t)atoi(argv[3]),
-                         .forward_host = fwd, .scenario = "mta_try"};
+                         .forward_host = fwd, .scenario = "mta_try",
+                         .workdir = getenv("MXTTL_KEEP")};
     struct st_caps caps;
     double t0 = now_s();
     if (t->ops->open(t, &env, &caps, why, sizeof why)) {

@@ -119,7 +119,7 @@ static const struct {
     {"name x\nname y\n", "demo.mta:2: name given twice"},
     {"name a/b\n", "demo.mta:1: name must be letters"},
     {"name x\nfixture-port 0\n", "demo.mta:2: fixture-port must be 1..65535"},
-    {"name x\nkeepalive -1\n", "demo.mta:2: keepalive must be 0..3600"},
+    {"name x\nkeepalive 0\n", "demo.mta:2: keepalive was removed"},
     {"name x\nforward maybe\n", "demo.mta:2: forward must be yes or no"},
     {"name x\n\nfile etc/../passwd\nend\n", "demo.mta:3: file path must be"},
     {"name x\nfile /etc/passwd\nend\n", "demo.mta:2: file path must be"},
@@ -139,8 +139,50 @@ static const struct {
     {"name x\ndescription d\ncheck true\nstart s\nstop s\ninject i\n",
      "demo.mta: missing directive \"log\""},
     {"name x\ndescription d\ncheck true\nstop s\ninject i\nlog l\n",
-     "demo.mta: missing directive \"start\""},
+     "demo.mta: missing directive \"start (or daemon)\""},
+    {"name x\nroot var/x\n", "demo.mta:2: root must be an absolute path"},
+    {"name x\nroot /a\nroot /b\n", "demo.mta:3: root given twice"},
+    {"name x\nprivate /var/../etc\n", "demo.mta:2: private needs an absolute directory path"},
+    {"name x\nprivate /var/spool x\n", "demo.mta:2: private needs an absolute directory path"},
+    {"name x\nprivate /\n", "demo.mta:2: private needs an absolute directory path"},
+    {"name x\nroot-package ok -bad\n", "demo.mta:2: root-package: \"-bad\" is not a package"},
+    {"name x\nrelay-only perhaps\n", "demo.mta:2: relay-only must be yes or no"},
+    {"name x\nresolver-timeout 0\n", "demo.mta:2: resolver-timeout must be 1..60"},
+    {"name x\ndaemon\n", "demo.mta:2: daemon needs a command"},
+    {"name x\ndescription d\ncheck true\ndaemon d\nstop s\ninject i\nlog l\nrelay-only yes\n",
+     "demo.mta: relay-only yes needs forward yes"},
+    {"name x\ndescription d\ncheck true\ndaemon d\nstop s\ninject i\nlog l\n"
+     "resolver-timeout 6\n",
+     "demo.mta: deliver-timeout (15 s) must be at least 3 times resolver-timeout (6 s)"},
 };
+
+/* The any-MTA directives: a root, private paths, a foreground daemon, relay-only. */
+static void test_any_mta(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "name relay\ndescription d\nforward yes\nrelay-only yes\nresolver-timeout 5\n"
+        "root /var/cache/mxttl/roots/x\nroot-package opensmtpd ca-certificates\n"
+        "root-build npm install -g x@1.2.3\nprivate /var/spool/smtpd\nprivate /run/x\n"
+        "check test -x /usr/sbin/smtpd\ndaemon smtpd -d -f @WORKDIR@/smtpd.conf\n"
+        "stop true\ninject sendmail -f '' '@RECIPIENT@'\nlog @WORKDIR@/log\n";
+    char why[256] = "";
+    enum hn_mta_status st;
+    struct hn_mta_desc *d = parse(text, why, sizeof why, &st);
+    if (!d)
+        fail_msg("got %s: %s", hn_mta_status_str(st), why);
+    assert_string_equal(hn_mta_desc_root(d), "/var/cache/mxttl/roots/x");
+    assert_int_equal(hn_mta_desc_root_package_count(d), 2);
+    assert_string_equal(hn_mta_desc_root_package(d, 1), "ca-certificates");
+    assert_int_equal(hn_mta_desc_private_count(d), 2);
+    assert_string_equal(hn_mta_desc_private(d, 0), "/var/spool/smtpd");
+    assert_int_equal(hn_mta_desc_cmd_count(d, HN_MTA_CMD_DAEMON), 1);
+    assert_int_equal(hn_mta_desc_cmd_count(d, HN_MTA_CMD_START), 0);
+    assert_int_equal(hn_mta_desc_cmd_count(d, HN_MTA_CMD_ROOT_BUILD), 1);
+    assert_int_equal(hn_mta_desc_relay_only(d), 1);
+    assert_int_equal(hn_mta_desc_resolver_timeout(d), 5);
+    hn_mta_desc_free(d);
+}
 
 static void test_errors(void **state)
 {
@@ -170,7 +212,8 @@ static void test_load_missing(void **state)
 static void test_shipped(void **state)
 {
     (void)state;
-    static const char *const files[] = {"postfix.mta", "exim.mta", "postfix+cache.mta"};
+    static const char *const files[] = {"postfix.mta", "exim.mta", "postfix+cache.mta",
+                                        "opensmtpd.mta", "sendmail.mta"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[1024], why[256] = "";
         snprintf(path, sizeof path, "%s/%s", MXTTL_TARGETS_DIR, files[i]);
@@ -189,7 +232,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good),       cmocka_unit_test(test_regex_quote),
         cmocka_unit_test(test_errors),     cmocka_unit_test(test_load_missing),
-        cmocka_unit_test(test_shipped),
+        cmocka_unit_test(test_shipped),    cmocka_unit_test(test_any_mta),
     };
     return cmocka_run_group_tests_name("hn_mta_desc", tests, NULL, NULL);
 }
