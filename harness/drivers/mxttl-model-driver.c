@@ -139,7 +139,7 @@ static int names(const char *v, int (*from)(const char *, unsigned *), unsigned 
 int main(int argc, char **argv)
 {
     struct state s = {.mode = RC_MODE_TTL, .capacity = 1000, .timeout_ms = 400};
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc && argv[i]; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         unsigned long n;
         if (strcmp(argv[i], "--mode") == 0 && v) {
