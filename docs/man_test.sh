@@ -14,7 +14,7 @@ for page in mxttl.1 mxttl-scenario.5 mxttl-target.5 mxttl-driver.7; do
 done
 # mxttl(1) documents every command, every run option, every exit status and variable
 text=$(MANWIDTH=200 LC_ALL=C.UTF-8 man -l "$dir/mxttl.1" 2>/dev/null)
-for word in run list report diff fixture help --version --target --spec --clause --time \
+for word in run explore --seed --emit list report diff fixture help --version --target --spec --clause --time \
             --jobs --report --dnsmasq --scenarios --query-timeout --out MXTTL_SCENARIOS MXTTL_DRIVER_TIMEOUT \
             NO_COLOR EXAMPLES "EXIT STATUS"; do
     echo "$text" | grep -q -- "$word" || { echo "FAIL: mxttl(1) does not mention $word"; bad=1; }

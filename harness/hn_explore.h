@@ -27,7 +27,7 @@
     "  --jobs N           scenarios at once, 1..64 (default 2; real time 8)\n"                \
     "  --report DIR       where the report and minimal/ go (default mxttl-explore)\n"         \
     "  --clause ID        judge and shrink only this clause (repeatable)\n"                   \
-    "  --cases N          independent cases per generated scenario, 1..64 (default 8;\n"     \
+    "  --cases N          independent cases per generated scenario, 1..64 (default 32;\n"     \
     "                     real time 4)\n"                                                     \
     "  --dnsmasq PATH     the dnsmasq program\n"                                              \
     "  --emit DIR         write the generated scenarios to DIR, play nothing\n"              \

@@ -143,7 +143,12 @@ static struct expect expect_of(const struct st_analysis *a, const struct key *k,
         e.need = NEED_QUERY;
         e.reason = RS_FWD_FAILED;
     } else if (s == SPEC_LEG) {
-        if (st->cached) {
+        if (st->cached && st->at_startup) {
+            /* open() answers nothing: a start-up resolution that timed out looks like one
+             * that worked, so the first use may ask again */
+            e.need = NEED_UNSURE;
+            e.reason = RS_STARTUP;
+        } else if (st->cached) {
             e.need = NEED_NOQUERY;
             e.reason = st->last == RS_IMPLICIT ? RS_CACHED_IMPLICIT : RS_CACHED;
         } else if (st->last == RS_TEMPFAIL) {
@@ -191,12 +196,13 @@ static void add_window(struct st_analysis *a, double t, const struct ref *ref, i
 }
 
 /* Updates k's state after action act asked DNS. */
-static void fetch(struct st_analysis *a, struct key *k, const struct st_act *act)
+static void fetch(struct st_analysis *a, struct key *k, const struct st_act *act, int at_open)
 {
     const struct ref *ref = act->ref;
     enum reason r = act->step_known ? reason_of(ref) : RS_UNKNOWN;
-    /* judged from the answer it produced: a target that gave up waiting holds nothing known */
-    if (act->answer == ANS_TEMPFAIL && r != RS_TEMPFAIL && r != RS_UNKNOWN)
+    /* judged from the answer it produced: a target that gave up waiting for a route DNS gave
+     * holds nothing known (a temporary failure for a negative answer keeps what DNS said) */
+    if (act->answer == ANS_TEMPFAIL && act->step_known && ref->status == RC_OK)
         r = RS_TARGET_TEMPFAIL;
     struct keystate *lg = &k->st[SPEC_LEG];
     if (!lg->cached) {   /* legacy: the first route is kept for good */
@@ -215,6 +221,7 @@ static void fetch(struct st_analysis *a, struct key *k, const struct st_act *act
                                                             : RS_NOROUTE;
             lg->cached = ref->status == RC_OK;
             lg->first = lg->cached ? ref : NULL;
+            lg->at_startup = at_open && lg->cached;
         }
     }
     struct keystate *tt = &k->st[SPEC_TTL];
@@ -417,9 +424,10 @@ struct st_analysis *st_analysis_new(const struct st_play *p)
         if (o->kind != ST_OBS_OPEN) {
             act->ex[SPEC_LEG] = expect_of(a, k, SPEC_LEG, o->t);
             act->ex[SPEC_TTL] = expect_of(a, k, SPEC_TTL, o->t);
+            k->st[SPEC_LEG].at_startup = 0;
         }
         if (act->own_queries > 0)
-            fetch(a, k, act);
+            fetch(a, k, act, o->kind == ST_OBS_OPEN);
     }
     return a;
 fail:

@@ -21,7 +21,7 @@
 void st_gen_config_init(struct st_gen_config *cfg)
 {
     cfg->real_time = 0;
-    cfg->cases = 8;
+    cfg->cases = 32;
 }
 
 /* ---- random stream ---- */

@@ -27,7 +27,7 @@ struct st_gen_config {
     int real_time;    /* 1: second-scale TTLs and at most ST_GEN_REAL_MAX_S s of scenario */
     unsigned cases;   /* independent cases per scenario (1..64); capacity cases come alone */
 };
-void st_gen_config_init(struct st_gen_config *cfg);   /* virtual time, 8 cases */
+void st_gen_config_init(struct st_gen_config *cfg);   /* virtual time, 32 cases */
 
 /* Writes scenario `index` of `seed` as .scn text, named `name` (must match [a-z0-9-]+; the
  * caller saves it as name.scn). Returns the text (caller frees with free) or NULL on no

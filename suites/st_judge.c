@@ -45,12 +45,16 @@ static enum st_verdict play_verdict(const struct st_clause *cl, const struct st_
                    e->unsure_span);
     if (e->unsure_tempfail)
         st_ev_note(e, "%s: %zu action(s) not judged: the lookup of that domain before them was "
-                      "answered with a temporary failure although DNS answered (the target's "
+                      "answered with a temporary failure although DNS gave a route (the target's "
                       "resolver gave up waiting), so what it kept is not known", name,
                    e->unsure_tempfail);
-    if (e->unsure > e->unsure_span + e->unsure_tempfail)
+    if (e->unsure_startup)
+        st_ev_note(e, "%s: the first use of the forward host after start-up not judged: whether "
+                      "the start-up resolution worked is not seen", name);
+    size_t other = e->unsure - e->unsure_span - e->unsure_tempfail - e->unsure_startup;
+    if (other)
         st_ev_note(e, "%s: %zu action(s) within %.2f s of a TTL boundary or step switch not "
-                      "judged", name, e->unsure - e->unsure_span - e->unsure_tempfail, a->tol);
+                      "judged", name, other, a->tol);
     if (e->error)
         return ST_ERROR;
     if (e->na)
@@ -83,6 +87,7 @@ static enum st_verdict judge_play(const struct st_clause *cl, enum st_spec spec,
                                   const struct st_analysis *a, struct st_ev *e)
 {
     e->judged = e->bad = e->unsure = e->unsure_span = e->unsure_tempfail = e->unseen = 0;
+    e->unsure_startup = 0;
     e->na = e->error = 0;
     if (a->p->error) {
         st_ev_note(e, "%s: %s", st_an_name(a), a->p->why);

@@ -24,12 +24,12 @@ static int concerns(const struct st_analysis *a, size_t i, int s, unsigned mask,
     const struct st_act *act = &a->acts[i];
     if (!st_selected(&a->p->obs[i], sel))
         return 0;
-    if (act->ex[s].reason == RS_UNKNOWN || act->ex[s].reason == RS_TARGET_TEMPFAIL) {
+    enum reason r = act->ex[s].reason;
+    if (r == RS_UNKNOWN || r == RS_TARGET_TEMPFAIL || r == RS_STARTUP) {
         e->unsure++;
-        if (act->ex[s].reason == RS_UNKNOWN)
-            e->unsure_span++;
-        else
-            e->unsure_tempfail++;
+        e->unsure_span += r == RS_UNKNOWN;
+        e->unsure_tempfail += r == RS_TARGET_TEMPFAIL;
+        e->unsure_startup += r == RS_STARTUP;
         return 0;
     }
     if (!(mask & M(act->ex[s].reason)))

@@ -52,6 +52,15 @@ static void repeat_within(const struct st_analysis *a, size_t i, const struct ta
     const struct st_obs *o = &a->p->obs[i];
     if (!leg3)
         return;
+    if (a->acts[i].ex[SPEC_LEG].need != NEED_NOQUERY) {
+        /* the first lookup did not leave a known route cached (the target answered a
+         * temporary failure, or DNS gave no route): nothing to serve again */
+        if (a->acts[i].ex[SPEC_LEG].reason == RS_TARGET_TEMPFAIL) {
+            e->unsure++;
+            e->unsure_tempfail++;
+        }
+        return;
+    }
     e->judged++;
     if (a->acts[i].own_queries == 0)
         return;

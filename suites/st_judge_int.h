@@ -47,8 +47,10 @@ enum reason {
     RS_VALID,          /* ttl: within the route's TTL */
     RS_UNKNOWN,        /* the last answer's step could not be told (see enum unsure_why) */
     RS_FWD_FAILED,     /* the forward host's last resolution failed: nothing to keep */
-    RS_TARGET_TEMPFAIL /* the target answered a temporary failure although DNS answered (its
+    RS_TARGET_TEMPFAIL,/* the target answered a temporary failure although DNS gave a route (its
                           resolver gave up waiting): what it keeps, if anything, is unknown */
+    RS_STARTUP         /* legacy, first use of the forward host after start-up: whether the
+                          start-up resolution succeeded is not seen (open() has no answer) */
 };
 #define M(r) (1u << (r))
 const char *st_reason_text(enum reason r);
@@ -79,6 +81,7 @@ struct keystate {
     double t_first, t_last;  /* the last fetch's first and last query */
     double exp_first, exp_last;
     const struct ref *first; /* legacy: the route first resolved (borrowed from the key) */
+    int at_startup;          /* legacy: resolved during open() and not used since */
 };
 
 /* A domain (or the forward host) and every name whose queries belong to it. */
@@ -150,7 +153,7 @@ struct st_ev {
     char *exp_s, *obs_s, *ok_s, *note_s;
     size_t exp_len, obs_len, ok_len, note_len;
     unsigned exp_lines, obs_lines, ok_lines, exp_more, obs_more, ok_more;
-    size_t judged, bad, unsure, unsure_span, unsure_tempfail;
+    size_t judged, bad, unsure, unsure_span, unsure_tempfail, unsure_startup;
     size_t unseen;                 /* answers the target could not show (st_answer.unseen) */
     int na, error;
 };

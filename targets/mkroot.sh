@@ -7,7 +7,8 @@
 #
 # A root is built once and cached: DIR/.mxttl-root holds a digest of the description's root
 # lines and the Debian suite, and a root whose digest matches is kept as it is. A build goes to
-# DIR.new first and is renamed into place only when complete.
+# DIR.new first and is renamed into place only when complete; DIR.lock (flock) makes a second
+# mkroot.sh for the same root wait for the first, then find it up to date.
 # Needs root, mmdebstrap (apt-get install mmdebstrap) and a reachable Debian mirror (the host's
 # apt sources). MXTTL_ROOT_SUITE names the suite (default: the host's, from /etc/os-release).
 # Exit: 0 built or up to date; 1 a build failed; 2 bad usage (not root, no mmdebstrap, a file
@@ -43,14 +44,17 @@ for f in "$@"; do
            paste -sd, -)
     digest=$( (echo "suite $suite"; grep -E '^(root|root-package|root-build)[[:space:]]' "$f") |
              sha256sum | cut -d' ' -f1)
+    mkdir -p "$(dirname "$root")"
+    exec 9>"$root.lock"
+    flock 9
     if [ -f "$root/.mxttl-root" ] && [ "$(cat "$root/.mxttl-root")" = "$digest" ]; then
         echo "targets/mkroot.sh: $root is up to date ($f)"
+        exec 9>&-
         continue
     fi
     start=$(date +%s)
     new=$root.new
     rm -rf "$new"
-    mkdir -p "$(dirname "$root")"
     # Each root-build line becomes a customize hook: mmdebstrap runs it with /proc, /dev and
     # the host's resolv.conf in place.
     set -- --variant=minbase --include="${pkgs:-ca-certificates}"
@@ -73,5 +77,6 @@ for f in "$@"; do
         status=1
     fi
     rm -f "$log"
+    exec 9>&-
 done
 exit $status

@@ -35,5 +35,7 @@ expect postfix run --target postf
 expect virtual run --time v
 expect scenarios list sc
 expect diff help di
+expect explore exp
+expect --seed explore --se
 [ $bad = 0 ] && echo "completion_test: ok"
 exit $bad

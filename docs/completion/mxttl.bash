@@ -13,7 +13,7 @@ _mxttl() {
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="run list report diff fixture help"
+    local commands="run explore list report diff fixture help"
     cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
@@ -46,6 +46,20 @@ _mxttl() {
         esac
         COMPREPLY=($(compgen -W "--target --spec --clause --time --jobs --report --dnsmasq
                                  --scenarios --query-timeout --help" -- "$cur")) ;;
+    explore)
+        case $prev in
+        --target)
+            COMPREPLY=($(compgen -W "$(_mxttl_list targets) driver: smtp:" -- "$cur")); return ;;
+        --clause) COMPREPLY=($(compgen -W "$(_mxttl_list clauses)" -- "$cur")); return ;;
+        --spec) COMPREPLY=($(compgen -W "legacy ttl" -- "$cur")); return ;;
+        --time) COMPREPLY=($(compgen -W "virtual real" -- "$cur")); return ;;
+        --for) COMPREPLY=($(compgen -W "60s 10m 1h" -- "$cur")); return ;;
+        --report | --emit) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --dnsmasq) COMPREPLY=($(compgen -c -- "$cur")); return ;;
+        --seed | --count | --cases | --jobs) return ;;
+        esac
+        COMPREPLY=($(compgen -W "--target --spec --seed --count --for --time --jobs --report
+                                 --clause --cases --dnsmasq --emit --help" -- "$cur")) ;;
     list)
         case $prev in
         --scenarios) COMPREPLY=($(compgen -d -- "$cur")); return ;;

@@ -67,6 +67,20 @@ check() {
         fi
     done < <(sed -n 's/^check[[:space:]]\{1,\}//p' "$f")
 }
+# versions NAME: what the check commands print (the shipped descriptions print versions), and,
+# for an MTA in a root filesystem, the Debian versions of its root-package lines there.
+versions() {
+    local f root
+    f=$(file_of "$1")
+    root=$(sed -n 's/^root[[:space:]]\{1,\}//p' "$f")
+    check "$1" || true
+    if [ -n "$root" ]; then
+        local pkgs
+        pkgs=$(sed -n 's/^root-package[[:space:]]\{1,\}//p' "$f")
+        # shellcheck disable=SC2016,SC2086 # dpkg-query's own format; one word per package
+        chroot "$root" dpkg-query -W -f '${Package} ${Version}\n' $pkgs 2>/dev/null || true
+    fi
+}
 # run NAME: a full real-time run of one target into $out/NAME; its wall time, exit status and
 # the check output (versions) are kept for the page.
 run() {
@@ -84,7 +98,7 @@ run() {
     {
         awk -v a="$start" -v b="$end" 'BEGIN { printf "wall %.1f\n", b - a }'
         echo "exit $rc"
-        check "$name" | tr '\n' ';' | sed 's/;$//; s/;/; /g; s/^/versions /'
+        versions "$name" | tr '\n' ';' | sed 's/;$//; s/;/; /g; s/^/versions /'
         echo
     } >"$out/$name/run.txt"
     echo "generate.sh: $name: exit $rc, $(sed -n 's/^wall //p' "$out/$name/run.txt") s"
@@ -97,7 +111,7 @@ run_group() {
         if check "$name" >/dev/null; then ready+=("$name"); else echo "$name" >>"$work/later"; fi
     done <"$1"
     if [ "${#ready[@]}" -gt 0 ]; then
-        export -f run check file_of
+        export -f run check versions file_of
         export mxttl out work
         # shellcheck disable=SC2016 # $1 is the inner shell's: the target's name
         printf '%s\n' "${ready[@]}" | xargs -P "$jobs" -I{} bash -c 'run "$1"' _ {}
@@ -106,9 +120,12 @@ run_group() {
 
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 apt_install postfix unbound knot-resolver pdns-recursor bind9
-if [ -x targets/mkroot.sh ]; then
-    # The MTAs that run in a root filesystem of their own (cached; built once).
-    grep -l '^root[[:space:]]' targets/*.mta | xargs -r targets/mkroot.sh
+if [ -x targets/mkroot.sh ] && grep -q '^root[[:space:]]' targets/*.mta; then
+    # The MTAs that run in a root filesystem of their own (cached; built once, with mmdebstrap).
+    apt_install mmdebstrap
+    # A root that cannot be built leaves its target's check failing: that row is then not run.
+    grep -l '^root[[:space:]]' targets/*.mta | xargs -r targets/mkroot.sh ||
+        echo "generate.sh: targets/mkroot.sh failed for some root (see above)" >&2
 fi
 : >"$work/later"
 run_group "$work/all"

@@ -21,7 +21,7 @@ check() { # want-status stdout-regex stderr-must-be-empty(1/0) cmd...
 check 0 '^mxttl [0-9]+\.[0-9]+\.[0-9]+$' 1 "$mxttl" --version
 check 0 '^usage: mxttl run' 1 "$mxttl" help
 check 0 '^usage: mxttl run' 1 "$mxttl" --help
-for c in run list report diff fixture help; do
+for c in run explore list report diff fixture help; do
     check 0 "^usage: mxttl $c" 1 "$mxttl" help "$c"
     check 0 "^usage: mxttl $c" 1 "$mxttl" "$c" --help
     check 0 "^usage: mxttl $c" 1 "$mxttl" "$c" -h

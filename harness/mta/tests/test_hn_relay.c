@@ -63,18 +63,28 @@ static int setup(void **state)
     static struct fx f;
     char why[512];
     struct sockaddr_in sa = {.sin_family = AF_INET};
-    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-    f.echo_u = socket(AF_INET, SOCK_DGRAM, 0);
-    if (bind(f.echo_u, (struct sockaddr *)&sa, sizeof sa))
-        return -1;
-    socklen_t sl = sizeof sa;
-    getsockname(f.echo_u, (struct sockaddr *)&sa, &sl);
-    f.port = ntohs(sa.sin_port);
-    f.echo_t = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(f.echo_t, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    /* The same port number for TCP: on a clash the test cannot run, not a failure. */
-    if (bind(f.echo_t, (struct sockaddr *)&sa, sizeof sa) || listen(f.echo_t, 4))
+    int bound = 0;
+    /* A UDP port the kernel picks, and the same number for TCP: on a busy host that number
+     * may be taken for TCP, so another pair is tried. */
+    for (int tries = 0; tries < 50 && !bound; tries++) {
+        sa.sin_port = 0;
+        inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+        f.echo_u = socket(AF_INET, SOCK_DGRAM, 0);
+        if (bind(f.echo_u, (struct sockaddr *)&sa, sizeof sa))
+            return -1;
+        socklen_t sl = sizeof sa;
+        getsockname(f.echo_u, (struct sockaddr *)&sa, &sl);
+        f.port = ntohs(sa.sin_port);
+        f.echo_t = socket(AF_INET, SOCK_STREAM, 0);
+        int one = 1;
+        setsockopt(f.echo_t, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        bound = !bind(f.echo_t, (struct sockaddr *)&sa, sizeof sa) && !listen(f.echo_t, 4);
+        if (!bound) {
+            close(f.echo_u);
+            close(f.echo_t);
+        }
+    }
+    if (!bound)
         return -1;
     pthread_create(&f.th, NULL, echo_thread, &f);
     if (hn_netns_new(&f.ns, "127.0.0.1", why, sizeof why))
@@ -95,6 +105,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
+    if (!f) /* setup failed before the fixture existed */
+        return 0;
     hn_relay_free(f->relay);
     hn_netns_free(f->ns);
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(f->port)};
