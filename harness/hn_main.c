@@ -81,8 +81,8 @@ static const struct command_help commands[] = {
      "  --dnsmasq PATH     the dnsmasq program (default /usr/sbin/dnsmasq, then PATH)\n"
      "  --scenarios DIR    scenario library (default: the installed one)\n"
      "  --query-timeout MS how long a model target waits for an unanswered DNS query,\n"
-     "                     1..60000 (default 400; 150 without --target: the embedded\n"
-     "                     default run, on loopback)"},
+     "                     at each of its two attempts, 1..60000 (default 400; 150\n"
+     "                     without --target: the embedded default run, on loopback)"},
     {"explore", HN_EXPLORE_SYNOPSIS, HN_EXPLORE_DETAIL},
     {"list", "mxttl list [clauses|scenarios|targets] [--scenarios DIR]",
      "Prints SPEC.md's clauses (default), the scenario library, or the known targets."},

@@ -29,6 +29,8 @@ struct hn_target_desc {
 
 /* The model target's wait for a DNS answer: long enough for a loaded machine. */
 #define HN_MODEL_TIMEOUT_MS 400
+/* Further attempts after an unanswered query (each waits the timeout again). */
+#define HN_MODEL_RETRIES 1
 
 /* Parses a target name. 0, or -1 with *why ("unknown fault \"x\" in model:ttl+x", ...).
  * smtp names are resolved with the MTA library when it is built (else -1). */

@@ -43,8 +43,11 @@ static int model_open(struct st_target *t, const struct st_env *env, struct st_c
     struct model *m = t->impl;
     model_close(t);
     m->virtual_time = env->virtual_time;
+    /* one retry, as a stub resolver with resolv.conf's defaults would: an answer delayed past
+     * the wait on a loaded host then still arrives, instead of becoming a temporary failure
+     * that the judges must hold against the target */
     enum rc_status st = rc_resolver_ldns_new(&m->res, env->dns_addr, env->dns_port,
-                                             m->timeout_ms, 0, why, whylen);
+                                             m->timeout_ms, HN_MODEL_RETRIES, why, whylen);
     if (st != RC_OK)
         return -1;
     struct rc_clock clock = rc_clock_monotonic();

@@ -287,17 +287,24 @@ static void find_step(struct st_analysis *a, size_t i)
             act->ref = &k->refs[act->step];
             return;
         }
-        uint64_t tms = o->t <= 0 ? 0 : (uint64_t)(o->t * 1000.0 + 0.5);
-        act->step = fx_scenario_step_at(a->sc, tms);
-        for (size_t s = 1; s < a->nsteps && a->tol > 0; s++) {
-            double ts = (double)fx_scenario_step_time(a->sc, s) / 1000.0;
-            if (o->t > ts - a->tol && o->t < ts + a->tol) {
-                act->step_known = 0;
-                act->unsure = UNSURE_NEAR_SWITCH;
-            }
+        if (!st_step_in_force(a, o->t, &act->step)) {
+            act->step_known = 0;
+            act->unsure = UNSURE_NEAR_SWITCH;
         }
     }
     act->ref = &k->refs[act->step];
+}
+
+int st_step_in_force(const struct st_analysis *a, double t, size_t *step)
+{
+    uint64_t tms = t <= 0 ? 0 : (uint64_t)(t * 1000.0 + 0.5);
+    *step = fx_scenario_step_at(a->sc, tms);
+    for (size_t s = 1; s < a->nsteps && a->tol > 0; s++) {
+        double ts = (double)fx_scenario_step_time(a->sc, s) / 1000.0;
+        if (t > ts - a->tol && t < ts + a->tol)
+            return 0;
+    }
+    return 1;
 }
 
 /* The own queries of action i: count, and first and last time (of the answering step's

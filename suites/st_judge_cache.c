@@ -112,14 +112,24 @@ static void fresh_answer(const struct st_analysis *a, int s, unsigned mask, unsi
         int must = (mask & M(act->ex[s].reason)) && act->ex[s].need == NEED_QUERY;
         if (!st_selected(o, sel) || (!must && act->own_queries == 0) || st_ev_unseen(e, o))
             continue;
-        if (!act->step_known) {
+        /* one that had to ask and did not is held to the DNS data in force at its time, not
+         * to what it fetched last */
+        const struct ref *want = act->ref;
+        size_t now;
+        int known = act->step_known;
+        if (act->own_queries == 0) {
+            known = st_step_in_force(a, o->t, &now);
+            want = &a->keys[act->key].refs[now];
+        }
+        if (!known) {
             st_ev_unsure(e, act);
             continue;
         }
         e->judged++;
-        if (!st_answer_matches(a->p, act, o, act->ref)) {
+        if (!st_answer_matches(a->p, act, o, want)) {
             e->bad++;
-            st_ev_mismatch(a, i, "what DNS said at that time", e, NULL);
+            st_ev_mismatch(a, i, "what DNS said at that time", e,
+                           want->status == RC_OK ? want->text : NULL);
         } else if (e->bad == 0) {
             char *ans = st_act_answer(a, i);
             st_ev_met(e, "%s t=%.3f s %s: %s, as DNS said then", st_an_name(a), o->t,

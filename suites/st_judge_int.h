@@ -144,6 +144,10 @@ struct st_analysis {
     char *error;             /* the oracle could not read the scenario: every verdict ERROR */
 };
 
+/* The step in force at scenario time t (*step); 0 if t is within the real-time tolerance of
+ * a step switch (the step is then a guess), else 1. */
+int st_step_in_force(const struct st_analysis *a, double t, size_t *step);
+
 /* Whether a query for qname (any case, optional trailing dot) belongs to key k. */
 int st_key_owns(const struct key *k, const char *qname);
 
