@@ -26,7 +26,8 @@ uint64_t rc_resolver_queries(const struct rc_resolver *r);
 /* Frees the resolver; NULL is fine. */
 void rc_resolver_free(struct rc_resolver *r);
 
-/* The ldns resolver: UDP to addr:port with TCP fallback on truncation, each attempt bounded by
+/* The ldns resolver: UDP to addr:port, a truncated (TC) answer asked again over TCP, each
+ * attempt bounded by
  * timeout_ms, `retries` extra UDP attempts. addr is an IPv4 or IPv6 literal. Questions go out
  * with RD set and nothing else (no EDNS, no DO bit, no search list); /etc/resolv.conf is never
  * read. A reply ldns cannot decode is RC_RETRY. RC_INVAL with *why on a bad address, timeout_ms
@@ -34,6 +35,9 @@ void rc_resolver_free(struct rc_resolver *r);
 enum rc_status rc_resolver_ldns_new(struct rc_resolver **out, const char *addr, uint16_t port,
                                     unsigned timeout_ms, unsigned retries, char *why,
                                     size_t whylen);
+/* Makes an ldns resolver ask every question over TCP only (like resolv.conf `options use-vc`).
+ * RC_INVAL if r is not one made by rc_resolver_ldns_new. */
+enum rc_status rc_resolver_ldns_use_tcp(struct rc_resolver *r);
 
 /* The stub resolver for hermetic unit tests: answers from zone data given in RFC 1035 master
  * file syntax (parsed by ldns). Special per-name behaviour is set with rc_resolver_stub_fault.

@@ -1,6 +1,7 @@
 /*
  * rc_resolver_ldns: the network resolver, built on ldns_resolver. One configured server
- * (the fixture's dnsmasq), UDP with TCP fallback on truncation, bounded timeout and retries.
+ * (the fixture's dnsmasq), UDP with a TCP retry on truncation (or TCP only), bounded timeout
+ * and retries.
  * Queries ask plain questions: no DO bit, no EDNS, no search list; /etc/resolv.conf is never
  * read. The reply goes back as wire (ldns_pkt2wire) so the model judges it in one place.
  */
@@ -12,6 +13,7 @@
 struct ldns_res {
     struct rc_resolver base;
     ldns_resolver *res;
+    int tcp_only;
 };
 
 static void ldns_res_free(struct rc_resolver *r)
@@ -37,8 +39,18 @@ static enum rc_status ldns_res_query(struct rc_resolver *r, const char *qname, u
      * every question of ours must reach the server, so its state is reset each time. */
     ldns_resolver_set_nameserver_rtt(l->res, 0, LDNS_RESOLV_RTT_MIN);
     ldns_pkt *pkt = NULL;
+    ldns_resolver_set_usevc(l->res, l->tcp_only);
     ldns_status ls = ldns_resolver_send(&pkt, l->res, qn, (ldns_rr_type)qtype, LDNS_RR_CLASS_IN,
                                         LDNS_RD);
+    if (ls == LDNS_STATUS_OK && pkt != NULL && ldns_pkt_tc(pkt) && !l->tcp_only) {
+        /* Truncated: the same question over TCP (RFC 7766), as a stub resolver does. ldns's
+         * own fallback first retries over UDP with EDNS, which we never send. */
+        ldns_pkt_free(pkt);
+        pkt = NULL;
+        ldns_resolver_set_usevc(l->res, true);
+        ldns_resolver_set_nameserver_rtt(l->res, 0, LDNS_RESOLV_RTT_MIN);
+        ls = ldns_resolver_send(&pkt, l->res, qn, (ldns_rr_type)qtype, LDNS_RR_CLASS_IN, LDNS_RD);
+    }
     ldns_rdf_deep_free(qn);
     if (ls != LDNS_STATUS_OK || pkt == NULL) {
         /* Timeouts, refused connections and replies ldns cannot parse all land here. */
@@ -57,6 +69,14 @@ static enum rc_status ldns_res_query(struct rc_resolver *r, const char *qname, u
 }
 
 static const struct rc_resolver_ops ldns_res_ops = {ldns_res_query, ldns_res_free};
+
+enum rc_status rc_resolver_ldns_use_tcp(struct rc_resolver *r)
+{
+    if (r == NULL || r->ops != &ldns_res_ops)
+        return RC_INVAL;
+    ((struct ldns_res *)r)->tcp_only = 1;
+    return RC_OK;
+}
 
 enum rc_status rc_resolver_ldns_new(struct rc_resolver **out, const char *addr, uint16_t port,
                                     unsigned timeout_ms, unsigned retries, char *why,
@@ -100,7 +120,7 @@ enum rc_status rc_resolver_ldns_new(struct rc_resolver **out, const char *addr, 
     ldns_resolver_set_timeout(l->res, tv);
     ldns_resolver_set_retry(l->res, (uint8_t)(retries + 1)); /* ldns counts attempts */
     ldns_resolver_set_retrans(l->res, 0);
-    ldns_resolver_set_fallback(l->res, true);
+    ldns_resolver_set_fallback(l->res, false);   /* the TCP retry is ours (ldns_res_query) */
     ldns_resolver_set_usevc(l->res, false);
     ldns_resolver_set_igntc(l->res, false);
     ldns_resolver_set_recursive(l->res, true);

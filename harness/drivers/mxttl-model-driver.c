@@ -4,9 +4,10 @@
  * example for anyone wrapping their own mail server's route cache.
  *
  *   mxttl-model-driver [--mode legacy|ttl] [--faults F,F...] [--variants V,V...] [--capacity N]
- *                      [--timeout-ms MS]
+ *                      [--timeout-ms MS] [--tcp]
  *
  * Faults and variants are the model's (`mxttl list targets`); variants are TTL mode only.
+ * DNS goes over UDP, a truncated answer asked again over TCP; --tcp asks everything over TCP.
  *
  * Exit status: 0 after QUIT or end of input, 2 on bad options or a protocol error (after an
  * ERROR line naming it).
@@ -31,6 +32,7 @@ struct state {
     unsigned variants;
     size_t capacity;
     unsigned timeout_ms;
+    int tcp_only;
     struct rc_vclock *vc;
     struct rc_resolver *res;
     struct rc_cache *cache;
@@ -71,6 +73,10 @@ static int configure(struct state *s, const struct hn_request *rq, char *why, si
     }
     if (rc_resolver_ldns_new(&s->res, rq->dns, rq->port, s->timeout_ms, 0, why, whylen) != RC_OK)
         return -1;
+    if (s->tcp_only && rc_resolver_ldns_use_tcp(s->res) != RC_OK) {
+        snprintf(why, whylen, "cannot switch the resolver to TCP");
+        return -1;
+    }
     struct rc_clock clock = rc_clock_monotonic();
     if (rq->virtual_time) {
         if (rc_vclock_new(&s->vc) != RC_OK) {
@@ -133,7 +139,7 @@ static int names(const char *v, int (*from)(const char *, unsigned *), unsigned 
 int main(int argc, char **argv)
 {
     struct state s = {.mode = RC_MODE_TTL, .capacity = 1000, .timeout_ms = 400};
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc && argv[i]; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         unsigned long n;
         if (strcmp(argv[i], "--mode") == 0 && v) {
@@ -157,9 +163,11 @@ int main(int argc, char **argv)
                    positive(v, UINT_MAX, &n) == 0) {
             s.timeout_ms = (unsigned)n;
             i++;
+        } else if (strcmp(argv[i], "--tcp") == 0) {
+            s.tcp_only = 1;
         } else {
             fprintf(stderr, "usage: mxttl-model-driver [--mode legacy|ttl] [--faults F,...] [--variants V,...] "
-                            "[--capacity N] [--timeout-ms MS]\n");
+                            "[--capacity N] [--timeout-ms MS] [--tcp]\n");
             return 2;
         }
     }

@@ -205,7 +205,7 @@ static void forward_startup_unsure(void **state)
     p.obs[0].q = calloc(1, sizeof *p.obs[0].q);
     assert_non_null(p.obs[0].q);
     p.obs[0].nq = 1;
-    p.obs[0].q[0] = (struct fx_query){0, "127.0.0.1", "relay.fwd.test", 1, 0};
+    p.obs[0].q[0] = (struct fx_query){0, "127.0.0.1", "relay.fwd.test", 1, 0, FX_TRANSPORT_UDP};
     play_add(&p, 0, 0.0, "route 0 relay.fwd.test 127.0.0.70", "A relay.fwd.test 0 0.0");
     p.obs[1].kind = ST_OBS_FORWARD;
     play_add(&p, 1, 5.0, "route 0 relay.fwd.test 127.0.0.70", "");
