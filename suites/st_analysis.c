@@ -483,7 +483,8 @@ static int timeline_action(const struct st_analysis *a, size_t i, struct st_time
     for (size_t j = 0; j < o->nq; j++) {
         char text[300], detail[80];
         snprintf(text, sizeof text, "%s %s", fx_qtype_str(o->q[j].qtype), o->q[j].name);
-        snprintf(detail, sizeof detail, "client %s", o->q[j].client);
+        snprintf(detail, sizeof detail, "client %s, %s", o->q[j].client,
+                 fx_transport_str(o->q[j].transport));
         double t = q_time(a, o, &o->q[j]);
         if (st_timeline_add(tl, ST_EV_QUERY, t, t, o->q[j].step, text, detail))
             return -1;

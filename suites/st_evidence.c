@@ -176,7 +176,8 @@ char *st_act_queries(const struct st_analysis *a, size_t i)
     const struct key *k = act->key >= 0 ? &a->keys[act->key] : NULL;
     for (size_t j = 0; j < o->nq; j++) {
         int own = k && st_key_owns(k, o->q[j].name);
-        s = cat(s, "%s%s %s%s", j ? ", " : "", fx_qtype_str(o->q[j].qtype), o->q[j].name,
+        s = cat(s, "%s%s %s%s%s", j ? ", " : "", fx_qtype_str(o->q[j].qtype), o->q[j].name,
+                o->q[j].transport == FX_TRANSPORT_TCP ? " over TCP" : "",
                 own ? "" : " (other name)");
     }
     return s;
