@@ -402,6 +402,22 @@ static void print_target(const struct st_target_result *tr)
     printf("\n");
 }
 
+/* A target other than the in-process model may ask over TCP: without the loopback capture
+ * (no CAP_NET_RAW) those queries would be missing from the log, so say so before the run. */
+static void warn_tcp_gap(const char *cmd, const struct hn_target_desc *descs, size_t nt)
+{
+    char why[300] = "";
+    for (size_t t = 0; t < nt; t++)
+        if (descs[t].kind != HN_TARGET_MODEL) {
+            if (!fx_server_tcp_loggable(why, sizeof why))
+                fprintf(stderr,
+                        "%s: warning: DNS queries over TCP will not be in the query log (%s): "
+                        "what %s asks over TCP would be judged as never asked; run as root\n",
+                        cmd, why, descs[t].name);
+            return;
+        }
+}
+
 static int cmd_run(int argc, char **argv)
 {
     struct hn_target_desc *descs = calloc((size_t)argc + 2, sizeof *descs);
@@ -519,6 +535,7 @@ static int cmd_run(int argc, char **argv)
         }
     if (load_library(scenario_dir(sdir), &lib) != 0)
         goto out;
+    warn_tcp_gap("mxttl run", descs, nt);
     for (size_t t = 0; t < nt; t++) {
         targets[t].name = descs[t].name;
         targets[t].make = hn_target_make;
