@@ -29,6 +29,7 @@
 #include "st_gen.h"
 #include "st_result.h"
 #include "st_shrink.h"
+#include "rc_clock.h"
 
 #ifndef MXTTL_VERSION
 #define MXTTL_VERSION "0"
@@ -84,9 +85,7 @@ struct explore {
 
 static double mono(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return (double)rc_clock_mono_us() / 1e6;
 }
 
 static int worse(enum st_verdict a, enum st_verdict b)

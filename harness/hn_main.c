@@ -28,6 +28,7 @@
 #include "st_clause.h"
 #include "st_result.h"
 #include "st_suite.h"
+#include "rc_clock.h"
 
 #ifndef MXTTL_VERSION
 #define MXTTL_VERSION "0"
@@ -357,9 +358,7 @@ struct progress {
 
 static double mono(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return (double)rc_clock_mono_us() / 1e6;
 }
 
 static void on_progress(void *ctx, size_t done, size_t total, double left)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "rc_clock.h"
 
 void hn_mta_why(char *why, size_t whylen, const char *fmt, ...)
 {
@@ -22,9 +23,7 @@ void hn_mta_why(char *why, size_t whylen, const char *fmt, ...)
 
 uint64_t hn_mta_now_us(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+    return rc_clock_mono_us();
 }
 
 uint64_t hn_mta_now_ms(void)
