@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libldns-dev ldnsutils libcmocka-dev libpcap-dev
           dnsmasq-base iproute2 procps libxml2-utils clang libclang-rt-14-dev valgrind cppcheck clang-tidy
-          scdoc groff-base man-db bash-completion yamllint libjansson-dev dpkg-dev)
+          scdoc groff-base man-db bash-completion yamllint python3 libjansson-dev dpkg-dev)
 if [ "${MXTTL_SKIP_APT:-0}" != 1 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"
