@@ -120,7 +120,7 @@ static int grow(void **arr, size_t n, size_t *cap, size_t elem)
     return 0;
 }
 
-static void clause_free_contents(struct st_clause_result *c)
+void st_clause_result_clear(struct st_clause_result *c)
 {
     free(c->clause);
     free(c->sentence);
@@ -128,6 +128,7 @@ static void clause_free_contents(struct st_clause_result *c)
     free(c->expected);
     free(c->observed);
     free(c->note);
+    memset(c, 0, sizeof *c);
 }
 
 static void target_free_contents(struct st_target_result *t)
@@ -136,7 +137,7 @@ static void target_free_contents(struct st_target_result *t)
     free(t->spec);
     free(t->class_reason);
     for (size_t i = 0; i < t->nclauses; i++)
-        clause_free_contents(&t->clauses[i]);
+        st_clause_result_clear(&t->clauses[i]);
     free(t->clauses);
 }
 
@@ -212,8 +213,7 @@ struct st_clause_result *st_target_add_clause(struct st_target_result *tr, const
     c->clause = dup_or_null(clause, &ok);
     c->sentence = dup_or_null(sentence, &ok);
     if (!ok) {
-        clause_free_contents(c);
-        memset(c, 0, sizeof(*c));
+        st_clause_result_clear(c);
         return NULL;
     }
     tr->nclauses++;

@@ -115,6 +115,9 @@ struct st_timeline *st_run_add_timeline(struct st_run *run, const char *scenario
                                         const char *target, const char *time_mode);
 int st_timeline_add(struct st_timeline *tl, enum st_event_kind kind, double t, double t_end,
                     int step, const char *text, const char *detail);
+/* Frees a clause result's strings and zeroes it (it stays reusable); the struct itself is the
+ * caller's. */
+void st_clause_result_clear(struct st_clause_result *c);
 /* Replaces *field (one of the char * members above) by a copy of value; 0 or -1. */
 int st_set_str(char **field, const char *value);
 /* printf-style st_set_str. */

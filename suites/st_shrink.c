@@ -18,21 +18,10 @@
 
 /* ---- the probe ---- */
 
-static void cr_clear(struct st_clause_result *cr)
-{
-    free(cr->clause);
-    free(cr->sentence);
-    free(cr->scenario);
-    free(cr->expected);
-    free(cr->observed);
-    free(cr->note);
-    memset(cr, 0, sizeof *cr);
-}
-
 void st_probe_clear(struct st_probe *pr)
 {
     for (size_t i = 0; i < ST_CLAUSE_COUNT; i++)
-        cr_clear(&pr->cr[i]);
+        st_clause_result_clear(&pr->cr[i]);
 }
 
 /* Judges clause `only` (or every clause of spec when NULL). */

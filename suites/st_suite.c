@@ -195,17 +195,6 @@ static void sort_order(struct pool *pl)
     }
 }
 
-static void clause_result_clear(struct st_clause_result *cr)
-{
-    free(cr->clause);
-    free(cr->sentence);
-    free(cr->scenario);
-    free(cr->expected);
-    free(cr->observed);
-    free(cr->note);
-    memset(cr, 0, sizeof *cr);
-}
-
 /* Judges clause cl for target ti under spec over the finished plays. *stopped set if a play
  * that covers it was cut short (the clause is then left out). */
 static void judge(const struct job *jobs, size_t njobs, struct st_analysis **an, size_t ti,
@@ -258,7 +247,7 @@ static void classify(struct st_target_result *tr, const struct job *jobs, size_t
                     judged[s]++;
                 }
             }
-            clause_result_clear(&cr);
+            st_clause_result_clear(&cr);
         }
     }
     if (!fails[0] && fails[1] && judged[0]) {
@@ -428,14 +417,14 @@ static int judge_target(const struct pool *pl, struct st_analysis **an, struct s
         double t0 = mono_s();
         judge(pl->jobs, pl->njobs, an, t, cl, tg->spec, &tmp, &stopped, buf);
         if (stopped) {
-            clause_result_clear(&tmp);
+            st_clause_result_clear(&tmp);
             *incomplete = 1;
             continue;
         }
         struct st_clause_result *cr =
             st_target_add_clause(tr, cl->id, cl->level, tmp.verdict, cl->sentence);
         if (!cr) {
-            clause_result_clear(&tmp);
+            st_clause_result_clear(&tmp);
             return -1;
         }
         /* move the evidence over */
