@@ -354,15 +354,9 @@ static int open_caps(struct smtp_impl *im, const struct st_env *env, struct st_c
 static int open_preconditions(struct st_target *t, const struct st_env *env, char *why,
                               size_t whylen)
 {
-    struct smtp_impl *im = t->impl;
     if (env->forward_host && !domain_ok(env->forward_host)) {
         hn_mta_why(why, whylen, "%s: forward host \"%.100s\" is not a plain host name", t->name,
                    env->forward_host);
-        return -1;
-    }
-    if (env->forward_host && !hn_mta_desc_forward(im->desc)) {
-        hn_mta_why(why, whylen, "%s: the description has no forward host support (forward yes)",
-                   t->name);
         return -1;
     }
     if (geteuid() != 0) {
@@ -443,11 +437,14 @@ static int open_files(struct st_target *t, const struct st_env *env, char *why, 
     struct smtp_impl *im = t->impl;
     char w[512];
     const char *root = hn_mta_desc_root(im->desc);
-    snprintf(im->smarthost, sizeof im->smarthost, "%s", env->forward_host ? env->forward_host : "");
+    /* Without `forward yes` the MTA runs without a forward host: caps say so, and the suite
+     * asks it nothing that needs one (those clauses are N/A). */
+    const char *fwd = hn_mta_desc_forward(im->desc) ? env->forward_host : NULL;
+    snprintf(im->smarthost, sizeof im->smarthost, "%s", fwd ? fwd : "");
     im->vars = (struct hn_mta_vars){
         .workdir = im->workdir, .netns = hn_netns_name(im->ns), .etc = hn_netns_etc(im->ns),
         .hostname = SMTP_HOSTNAME, .resolver = "127.0.0.1", .fixture_addr = "127.0.0.1",
-        .fixture_port = im->fixture_port, .smarthost = env->forward_host ? im->smarthost : NULL,
+        .fixture_port = im->fixture_port, .smarthost = fwd ? im->smarthost : NULL,
         .sink_port = "25", .nsaddr = HN_NETNS_ADDR, .recipient = NULL};
     if (hn_mta_expand(hn_mta_desc_log(im->desc), &im->vars, 0, &im->logpath, w, sizeof w)) {
         hn_mta_why(why, whylen, "%s: log: %s", t->name, w);
