@@ -465,10 +465,10 @@ static enum hn_mta_status ip_cmd(struct hn_netns *ns, char *why, size_t whylen, 
         argv[n++] = (char *)a;
     va_end(ap);
     argv[n] = NULL;
-    char log[] = "/tmp/mxttl-ip-XXXXXX";
-    int fd = mkstemp(log);
+    char log[512];
+    int fd = hn_mta_tmp_template(log, sizeof log, "mxttl-ip") ? -1 : mkstemp(log);
     if (fd < 0) {
-        hn_mta_why(why, whylen, "mkstemp: %s", strerror(errno));
+        hn_mta_why(why, whylen, "mkstemp %s: %s", log, strerror(errno));
         return HN_MTA_IO;
     }
     close(fd);
