@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fx_proc.h"
 #include "fx_scenario.h"
 #include "fx_server.h"
 #include "hn_mta_desc.h"
@@ -475,7 +476,7 @@ int main(int argc, char **argv)
         printf("SKIP: test_hn_smtp needs root (network namespaces)\n");
         return 77;
     }
-    hn_netns_install_signal_cleanup();
+    fx_proc_install_signal_cleanup();
     if (!strcmp(argv[1], "--robustness")) {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_teardown(test_start_fails, robust_teardown),
