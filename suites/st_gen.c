@@ -424,7 +424,7 @@ static int spelled(const struct gen *g, const char *v)
 static void spelling_burst(struct gen *g, const char *d)
 {
     uint64_t t = lookup_time(g);
-    if (domain_at(g, d, t) || g->nlk + 1 + 2 * ST_GEN_SPELL_REPEATS > MAX_LOOKUPS)
+    if (domain_at(g, d, t) || g->nlk + 1 + (size_t)2 * ST_GEN_SPELL_REPEATS > MAX_LOOKUPS)
         return;
     char v[ST_GEN_SPELL_REPEATS][100];
     size_t nv = 0;
