@@ -31,7 +31,7 @@ static int run(const char *title, char **argv, int argc)
     printf("\n== %s\n", title);
     fflush(stdout);
     double t0 = mono();
-    int rc = hn_explore_main(argc, argv);
+    int rc = hn_explore_main(argc, argv, NULL);
     fflush(stdout);
     printf("   exit %d, %.1f s wall in all (generating, judging, shrinking, report)\n", rc,
            mono() - t0);

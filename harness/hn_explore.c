@@ -38,20 +38,6 @@
 enum { XS_OK = 0, XS_FAIL = 1, XS_USAGE = 2, XS_INFRA = 3 };
 #define DEFAULT_COUNT 500
 
-static volatile sig_atomic_t stop_flag;
-static struct sigaction old_int, old_term;
-
-static void on_signal(int sig)
-{
-    if (stop_flag) {
-        hn_driver_kill_all();
-        sigaction(sig, sig == SIGINT ? &old_int : &old_term, NULL);
-        raise(sig);
-        return;
-    }
-    stop_flag = sig;
-}
-
 struct xtarget {
     struct hn_target_desc desc;
     struct st_suite_target st;
@@ -81,6 +67,7 @@ struct explore {
     char first_flaky[400];
     size_t shrink_next;    /* next (target, clause) pair to shrink, as t * COUNT + c */
     char first_error[1400];
+    const volatile sig_atomic_t *stop; /* set by mxttl's signal handler: wind down */
 };
 
 static double mono(void)
@@ -180,19 +167,19 @@ static void play_one(struct explore *x, uint64_t idx)
      * multi-step scenario (or reused for the next scenario with fx_server_load) gave FAILs
      * that did not reproduce on a fresh fixture (model:ttl TTL-3, COM-1, COM-3, COM-4, COM-8;
      * model:legacy COM-3, COM-4; seed 20261207), so plays are kept independent. */
-    for (size_t i = 0; i < x->nt && !stop_flag; i++) {
+    for (size_t i = 0; i < x->nt && !*x->stop; i++) {
         struct xtarget *t = &x->t[i];
         struct st_probe pr;
         st_probe_run(&pr, sc, &t->st, t->st.spec, x->virtual_time, x->dnsmasq, NULL,
-                     &stop_flag, NULL);
+                     x->stop, NULL);
         /* again on a fixture of its own: on a busy host a fixture start can fail (a picked
          * port taken by someone else's TCP connection) */
-        for (int again = 0; again < 3 && pr.error && !stop_flag; again++) {
+        for (int again = 0; again < 3 && pr.error && !*x->stop; again++) {
             st_probe_clear(&pr);
             struct timespec ts = {0, (again + 1) * 100L * 1000 * 1000};
             nanosleep(&ts, NULL);
             st_probe_run(&pr, sc, &t->st, t->st.spec, x->virtual_time, x->dnsmasq, NULL,
-                         &stop_flag, NULL);
+                         x->stop, NULL);
         }
         /* A FAIL counts only if it comes back when the scenario is played again: on a
          * loaded host a target's DNS timeout (the model waits 400 ms) can turn a late answer
@@ -200,10 +187,10 @@ static void play_one(struct explore *x, uint64_t idx)
         int any_fail = 0;
         for (size_t c = 0; !pr.error && !pr.stopped && c < ST_CLAUSE_COUNT; c++)
             any_fail |= pr.verdict[c] == ST_FAIL && (!x->only || x->on[c]);
-        if (any_fail && !stop_flag) {
+        if (any_fail && !*x->stop) {
             struct st_probe again;
             st_probe_run(&again, sc, &t->st, t->st.spec, x->virtual_time, x->dnsmasq, NULL,
-                         &stop_flag, NULL);
+                         x->stop, NULL);
             for (size_t c = 0; !again.error && !again.stopped && c < ST_CLAUSE_COUNT; c++)
                 if (pr.verdict[c] == ST_FAIL && again.verdict[c] != ST_FAIL) {
                     pr.verdict[c] = ST_PASS;
@@ -224,7 +211,7 @@ static void play_one(struct explore *x, uint64_t idx)
         st_probe_clear(&pr);
     }
     pthread_mutex_lock(&x->mu);
-    if (!stop_flag) {
+    if (!*x->stop) {
         x->done++;
         x->cases += cases_of(sc, x->gcfg.cases);
     }
@@ -238,7 +225,7 @@ static void *worker(void *arg)
     struct explore *x = arg;
     for (;;) {
         pthread_mutex_lock(&x->mu);
-        int more = !stop_flag && (x->count ? x->next < x->count : mono() < x->deadline);
+        int more = !*x->stop && (x->count ? x->next < x->count : mono() < x->deadline);
         uint64_t idx = x->next;
         if (more)
             x->next++;
@@ -357,7 +344,7 @@ static void *shrinker(void *arg)
         pthread_mutex_lock(&x->mu);
         size_t k = x->shrink_next++;
         pthread_mutex_unlock(&x->mu);
-        if (k >= x->nt * ST_CLAUSE_COUNT || stop_flag)
+        if (k >= x->nt * ST_CLAUSE_COUNT || *x->stop)
             return NULL;
         struct xtarget *t = &x->t[k / ST_CLAUSE_COUNT];
         size_t c = k % ST_CLAUSE_COUNT;
@@ -371,7 +358,7 @@ static void *shrinker(void *arg)
                                       .clause = cl,
                                       .virtual_time = x->virtual_time,
                                       .dnsmasq = x->dnsmasq,
-                                      .stop = &stop_flag,
+                                      .stop = x->stop,
                                       .max_tries = x->virtual_time ? 600 : 60};
         t->min[c] = st_shrink(t->text[c], base, &goal, &t->ss[c]);
     }
@@ -421,11 +408,11 @@ static int finish_finding(struct explore *x, struct xtarget *t, size_t c, const 
     memset(&pr, 0, sizeof pr);
     if (fx_scenario_load(&sc, path, pwhy, sizeof pwhy) == FX_OK) {
         st_probe_run(&pr, sc, &t->st, t->st.spec, x->virtual_time, x->dnsmasq, NULL,
-                     &stop_flag, run);
-        for (int again = 0; again < 3 && pr.error && !stop_flag; again++) {
+                     x->stop, run);
+        for (int again = 0; again < 3 && pr.error && !*x->stop; again++) {
             st_probe_clear(&pr);
             st_probe_run(&pr, sc, &t->st, t->st.spec, x->virtual_time, x->dnsmasq, NULL,
-                         &stop_flag, run);
+                         x->stop, run);
         }
     } else
         snprintf(pr.why, sizeof pr.why, "%s", pwhy), pr.error = 1;
@@ -470,10 +457,12 @@ static int usage_error(const char *fmt, const char *a, const char *b)
     return XS_USAGE;
 }
 
-int hn_explore_main(int argc, char **argv)
+int hn_explore_main(int argc, char **argv, const volatile sig_atomic_t *stop)
 {
+    static const volatile sig_atomic_t never;
     struct explore x;
     memset(&x, 0, sizeof x);
+    x.stop = stop ? stop : &never;
     st_gen_config_init(&x.gcfg);
     x.virtual_time = 1;
     x.t = calloc((size_t)argc + 2, sizeof *x.t);
@@ -637,15 +626,6 @@ int hn_explore_main(int argc, char **argv)
     }
     clear_minimal(mindir);
 
-    fx_server_install_signal_cleanup();
-    hn_target_smtp_install_signal_cleanup();
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-
     printf("mxttl explore: seed %llu (replay with --seed %llu), %s time, %u case(s) per "
            "scenario, ",
            (unsigned long long)x.seed, (unsigned long long)x.seed,
@@ -669,7 +649,7 @@ int hn_explore_main(int argc, char **argv)
     int tty = isatty(2);
     for (;;) {
         pthread_mutex_lock(&x.mu);
-        int over = stop_flag || (x.count ? x.next >= x.count : mono() >= x.deadline);
+        int over = *x.stop || (x.count ? x.next >= x.count : mono() >= x.deadline);
         pthread_mutex_unlock(&x.mu);
         if (over)
             break;
@@ -684,7 +664,7 @@ int hn_explore_main(int argc, char **argv)
     double gen_s = mono() - t0;
     if (tty)
         progress(&x, t0, 1);
-    if (x.found && !x.emit && !stop_flag) {
+    if (x.found && !x.emit && !*x.stop) {
         if (tty)
             fprintf(stderr, "mxttl explore: shrinking %llu finding(s) ...\n",
                     (unsigned long long)x.found);
@@ -753,7 +733,7 @@ int hn_explore_main(int argc, char **argv)
                 goto out;
             }
             double c0 = mono();
-            if (t->fails[c] && !stop_flag) {
+            if (t->fails[c] && !*x.stop) {
                 char fwhy[1400] = "";
                 if (finish_finding(&x, t, c, mindir, report, run, cr, fwhy, sizeof fwhy) != 0) {
                     cr->verdict = ST_ERROR;
@@ -775,7 +755,7 @@ int hn_explore_main(int argc, char **argv)
         }
     }
     run->seconds = mono() - t0;
-    run->incomplete = stop_flag != 0;
+    run->incomplete = *x.stop != 0;
     enum hn_report_status rs = hn_report_write_dir(run, report, HN_REPORT_FMT_ALL, why,
                                                    sizeof why);
     printf("mxttl explore: %llu scenarios (%llu cases) in %.1f s: %.1f scenarios/s, %.1f "
@@ -816,7 +796,7 @@ int hn_explore_main(int argc, char **argv)
         goto out;
     }
     printf("report: %s/report.html; minimal scenarios in %s\n", report, mindir);
-    if (stop_flag) {
+    if (*x.stop) {
         fprintf(stderr, "mxttl explore: interrupted; partial report written\n");
         rc = XS_INFRA;
     } else if (x.errors || x.judge_errors || lost) {

@@ -8,6 +8,8 @@
 #ifndef HN_EXPLORE_H
 #define HN_EXPLORE_H
 
+#include <signal.h>
+
 /* Synopsis and option help, for mxttl's usage text and `mxttl help explore`. */
 #define HN_EXPLORE_SYNOPSIS                                                                  \
     "mxttl explore [--target T]... [--spec legacy|ttl] [--seed N]\n"                          \
@@ -34,9 +36,10 @@
     "Exit: 0 no FAIL found, 1 a FAIL found and shrunk, 2 usage error, 3 infrastructure error."
 
 /* Runs the command; argv[1] is "explore". Prints progress (on a terminal), the seed, findings
- * and the report path. Returns the exit status: 0 no FAIL found, 1 a FAIL found and shrunk,
- * 2 usage or input error (the message names the option), 3 infrastructure error or
- * interrupted. */
-int hn_explore_main(int argc, char **argv);
+ * and the report path. stop (borrowed; NULL: never) is the caller's signal flag: once set, no
+ * more scenarios start and a partial report is written. Returns the exit status: 0 no FAIL
+ * found, 1 a FAIL found and shrunk, 2 usage or input error (the message names the option),
+ * 3 infrastructure error or interrupted. */
+int hn_explore_main(int argc, char **argv, const volatile sig_atomic_t *stop);
 
 #endif

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "fx_cli.h"
+#include "fx_proc.h"
 #include "fx_server.h"
 #include "hn_diff.h"
 #include "hn_explore.h"
@@ -39,20 +40,32 @@ enum { EXIT_CONFORMS = 0, EXIT_NONCONFORM = 1, EXIT_USAGE = 2, EXIT_INFRA = 3 };
 /* The model targets' wait on an unanswered DNS query in the embedded default run. */
 #define HN_DEFAULT_RUN_QUERY_TIMEOUT_MS 150
 
+/* The process's one signal handler (run and explore install it; every library's clean-up is
+ * reached through fx_proc, the one owner of children). First SIGINT/SIGTERM: stop the run
+ * gracefully (partial report, exit 3). Second: kill every child -- dnsmasq, drivers, MTA
+ * commands and daemons -- and remove every network namespace (fx_proc_kill_all), then die by
+ * the signal. */
 static volatile sig_atomic_t stop_flag;
-static struct sigaction old_int, old_term;
 
-/* First signal: stop the run gracefully (partial report). Second: kill every driver, then
- * the fixture's own cleanup handler (stops every dnsmasq, re-raises). */
 static void on_signal(int sig)
 {
     if (stop_flag) {
-        hn_driver_kill_all();
-        sigaction(sig, sig == SIGINT ? &old_int : &old_term, NULL);
+        fx_proc_kill_all();
+        signal(sig, SIG_DFL);
         raise(sig);
         return;
     }
     stop_flag = sig;
+}
+
+static void install_signal_handler(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 /* One entry per command: its synopsis and what `mxttl help COMMAND` / `COMMAND --help` adds.
@@ -560,14 +573,7 @@ static int cmd_run(int argc, char **argv)
         }
     }
 
-    fx_server_install_signal_cleanup();
-    hn_target_smtp_install_signal_cleanup();
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    install_signal_handler();
 
     run = st_run_new();
     if (!run) {
@@ -675,8 +681,10 @@ int main(int argc, char **argv)
         return cmd_help(argc, argv);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc, argv);
-    if (strcmp(cmd, "explore") == 0)
-        return hn_explore_main(argc, argv);
+    if (strcmp(cmd, "explore") == 0) {
+        install_signal_handler();
+        return hn_explore_main(argc, argv, &stop_flag);
+    }
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc, argv);
     if (strcmp(cmd, "report") == 0)

@@ -52,15 +52,8 @@ int hn_model_target_new(struct st_target **out, const char *name, int legacy, un
                         size_t whylen);
 int hn_driver_target_new(struct st_target **out, const char *name, const char *cmd,
                          unsigned timeout_ms, char *why, size_t whylen);
-/* Kills every driver process group started and not yet reaped (SIGKILL). Async-signal-safe:
- * for a program's second-signal path, where plays cannot wind down. */
-void hn_driver_kill_all(void);
 /* Starts the driver, reads its greeting into caps, and stops it (QUIT, then by PID). */
 int hn_driver_probe(const char *cmd, unsigned timeout_ms, struct st_caps *caps, char *why,
                     size_t whylen);
-
-/* Installs the smtp targets' SIGINT/SIGTERM cleanup (their network namespaces); a no-op when
- * the MTA library is not built. Call after fx_server_install_signal_cleanup. */
-void hn_target_smtp_install_signal_cleanup(void);
 
 #endif

@@ -8,7 +8,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,9 +15,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "fx_proc.h"
 #include "hn_proto.h"
 #include "rc_clock.h"
 #include "hn_target.h"
@@ -38,81 +37,18 @@ struct driver {
     char errpath[600];         /* driver's stderr, if kept */
 };
 
-/* Drivers running now, for hn_driver_kill_all from a signal handler: the one piece of global
- * state here (like the fixture's signal cleanup registry). Slots are claimed and released
- * with atomics; 0 is free. */
-#define HN_DRIVER_SLOTS 256
-static pid_t live[HN_DRIVER_SLOTS];
-
-static void live_add(pid_t pid)
-{
-    for (size_t i = 0; i < HN_DRIVER_SLOTS; i++) {
-        pid_t zero = 0;
-        if (__atomic_compare_exchange_n(&live[i], &zero, pid, 0, __ATOMIC_SEQ_CST,
-                                        __ATOMIC_SEQ_CST))
-            return;
-    }
-}
-
-static void live_remove(pid_t pid)
-{
-    for (size_t i = 0; i < HN_DRIVER_SLOTS; i++) {
-        pid_t want = pid;
-        if (__atomic_compare_exchange_n(&live[i], &want, 0, 0, __ATOMIC_SEQ_CST,
-                                        __ATOMIC_SEQ_CST))
-            return;
-    }
-}
-
-void hn_driver_kill_all(void)
-{
-    for (size_t i = 0; i < HN_DRIVER_SLOTS; i++) {
-        pid_t pid = __atomic_load_n(&live[i], __ATOMIC_SEQ_CST);
-        if (pid > 0) {
-            kill(-pid, SIGKILL);
-            kill(pid, SIGKILL);
-        }
-    }
-}
-
 static uint64_t now_ms(void)
 {
     return rc_clock_mono_us() / 1000u;
 }
 
-/* Reaps the driver: waits up to wait_ms for it to exit by itself, then kills its process group
- * (SIGTERM, then SIGKILL) and waits for it. Returns its wait status, or -1. */
+/* Reaps the driver: waits up to wait_ms for it to exit by itself, then ends its process group
+ * (SIGTERM, then SIGKILL after 200 ms). Returns its wait status, or -1. */
 static int reap(struct driver *d, unsigned wait_ms)
 {
     if (d->pid <= 0)
         return -1;
-    int status = -1;
-    uint64_t end = now_ms() + wait_ms;
-    for (;;) {
-        pid_t r = waitpid(d->pid, &status, WNOHANG);
-        if (r == d->pid || (r < 0 && errno == ECHILD))
-            break;
-        if (now_ms() >= end) {
-            kill(-d->pid, SIGTERM);
-            kill(d->pid, SIGTERM);
-            uint64_t end2 = now_ms() + 200;
-            while ((r = waitpid(d->pid, &status, WNOHANG)) == 0 && now_ms() < end2) {
-                struct timespec ts = {0, 5000000};
-                nanosleep(&ts, NULL);
-            }
-            if (r == 0) {
-                kill(-d->pid, SIGKILL);
-                kill(d->pid, SIGKILL);
-                waitpid(d->pid, &status, 0);
-            }
-            break;
-        }
-        struct timespec ts = {0, 2000000};
-        nanosleep(&ts, NULL);
-    }
-    /* anything the driver left in its process group */
-    kill(-d->pid, SIGKILL);
-    live_remove(d->pid);
+    int status = fx_proc_end(d->pid, wait_ms, 200);
     d->pid = -1;
     return status;
 }
@@ -165,26 +101,22 @@ static int spawn(struct driver *d, const char *workdir, char *why, size_t whylen
     d->errpath[0] = '\0';
     if (workdir)
         snprintf(d->errpath, sizeof d->errpath, "%s/driver.stderr", workdir);
-    const char *errp = d->errpath[0] ? d->errpath : "/dev/null";
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(why, whylen, "fork: %s", strerror(errno));
+    /* Its own process group (so that whatever it starts is stopped with it), dying with the
+     * play's thread, which always stops it first. */
+    struct fx_proc_opts o = FX_PROC_OPTS_INIT;
+    o.outpath = d->errpath[0] ? d->errpath : NULL;
+    o.in_fd = sv[1];
+    o.out_fd = sv[1];
+    o.group = 1;
+    o.die_with_parent = 1;
+    pid_t pid;
+    char w[512];
+    if (fx_proc_start(&pid, &o, argv, w, sizeof w) != FX_OK) {
+        snprintf(why, whylen, "driver:%s: %s", d->cmd, w);
         close(sv[0]);
         close(sv[1]);
         return -1;
     }
-    if (pid == 0) {
-        setpgid(0, 0);
-        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0)
-            _exit(127);
-        if (e >= 0)
-            dup2(e, 2);
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    setpgid(pid, pid);
-    live_add(pid);
     close(sv[1]);
     d->fd = sv[0];
     d->pid = pid;
@@ -292,17 +224,8 @@ static int read_line(struct driver *d, char **line, char *why, size_t whylen)
         if (got <= 0) {
             /* EOF usually means it is exiting: give it 200 ms to say how */
             int status = -1;
-            pid_t w = 0;
-            for (uint64_t until = now_ms() + 200; w == 0 && now_ms() < until;) {
-                w = waitpid(d->pid, &status, WNOHANG);
-                if (w == 0) {
-                    struct timespec ts = {0, 2000000};
-                    nanosleep(&ts, NULL);
-                }
-            }
-            if (w == d->pid) {
+            if (fx_proc_wait(d->pid, rc_clock_mono_us() + 200000, &status) == 1) {
                 kill(-d->pid, SIGKILL);   /* whatever it left in its process group */
-                live_remove(d->pid);
                 d->pid = -1;
                 snprintf(why, whylen, "driver closed its output before line %lu (%s %d%s)",
                          d->lines_in + 1, WIFEXITED(status) ? "exit status" : "signal",

@@ -4,14 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hn_netns.h"
 #include "hn_paths.h"
 #include "hn_smtp.h"
 
 int hn_target_smtp_resolve(const char *arg, char *file, size_t filelen, char *why,
                            size_t whylen);
 int hn_target_smtp_new(struct st_target **out, const char *file, char *why, size_t whylen);
-void hn_target_smtp_install_signal_cleanup(void);
 
 /* Resolves the name and loads the description once, so that a description-file error is a
  * usage error (exit 2, FILE:LINE) when the argument is read, not an ERROR on every clause. */
@@ -30,13 +28,6 @@ int hn_target_smtp_resolve(const char *arg, char *file, size_t filelen, char *wh
     }
     t->ops->free(t);
     return 0;
-}
-
-/* Namespaces of smtp targets are removed on SIGINT/SIGTERM too (after the fixture's cleanup,
- * which must be installed first so both run). */
-void hn_target_smtp_install_signal_cleanup(void)
-{
-    hn_netns_install_signal_cleanup();
 }
 
 int hn_target_smtp_new(struct st_target **out, const char *file, char *why, size_t whylen)

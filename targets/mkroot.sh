@@ -1,7 +1,8 @@
 #!/bin/sh
 # targets/mkroot.sh FILE.mta... : builds the Debian root filesystem a target description names
 # with its `root DIR` directive, with the packages of its `root-package` lines, then runs its
-# `root-build` commands inside it (chroot, with the host's network: e.g. `npm install`).
+# `root-build` commands inside it (chroot, with the host's network) and its `root-build-host`
+# commands on the host (MXTTL_ROOT names the root: e.g. the host's npm installing into it).
 # Debian's MTA packages conflict with each other, so each MTA gets a root of its own, and plays
 # enter it next to their network namespace (targets/README.md, "Root filesystems").
 #
@@ -42,7 +43,7 @@ for f in "$@"; do
     fi
     pkgs=$(awk '$1 == "root-package" { $1 = ""; print }' "$f" | tr -s ' \t' '\n' | grep . |
            paste -sd, -)
-    digest=$( (echo "suite $suite"; grep -E '^(root|root-package|root-build)[[:space:]]' "$f") |
+    digest=$( (echo "suite $suite"; grep -E '^(root|root-package|root-build|root-build-host)[[:space:]]' "$f") |
              sha256sum | cut -d' ' -f1)
     mkdir -p "$(dirname "$root")"
     exec 9>"$root.lock"
@@ -55,13 +56,20 @@ for f in "$@"; do
     start=$(date +%s)
     new=$root.new
     rm -rf "$new"
-    # Each root-build line becomes a customize hook: mmdebstrap runs it with /proc, /dev and
-    # the host's resolv.conf in place.
+    # Each root-build line becomes a customize hook, in file order: mmdebstrap runs it with
+    # /proc, /dev and the host's resolv.conf in place. root-build runs chrooted in the root;
+    # root-build-host runs on the host with MXTTL_ROOT naming the root (e.g. the host's npm,
+    # which reaches the registry as the host is set up to, installing into the root).
     set -- --variant=minbase --include="${pkgs:-ca-certificates}"
     hooks=$(mktemp)
-    grep -E '^root-build[[:space:]]' "$f" | sed -E 's/^root-build[[:space:]]+//' >"$hooks" || true
-    while IFS= read -r cmd; do
-        set -- "$@" --customize-hook="chroot \"\$1\" /bin/sh -c '$(printf '%s' "$cmd" | sed "s/'/'\\\\''/g")'"
+    grep -E '^root-build(-host)?[[:space:]]' "$f" >"$hooks" || true
+    while read -r kind cmd; do
+        q=$(printf '%s' "$cmd" | sed "s/'/'\\\\''/g")
+        if [ "$kind" = root-build-host ]; then
+            set -- "$@" --customize-hook="MXTTL_ROOT=\"\$1\" /bin/sh -c '$q'"
+        else
+            set -- "$@" --customize-hook="chroot \"\$1\" /bin/sh -c '$q'"
+        fi
     done <"$hooks"
     rm -f "$hooks"
     log=$(mktemp)

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <regex.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,14 +329,36 @@ static enum hn_mta_status check_template(const char *tmpl, int recipient_ok, int
     return st;
 }
 
-#define FAIL(...)                                                   \
-    do {                                                            \
-        char m_[300];                                               \
-        snprintf(m_, sizeof m_, __VA_ARGS__);                       \
-        hn_mta_why(why, whylen, "%s:%d: %s", filename, lineno, m_);    \
-        st = HN_MTA_SYNTAX;                                         \
-        goto out;                                                   \
-    } while (0)
+/* The parser's state while it walks a file: the description being built, where it is (for
+ * FILE:LINE), and the file block it is inside, if any. */
+struct parser {
+    struct hn_mta_desc *d;
+    const char *filename;
+    int lineno;
+    char *why;
+    size_t whylen;
+    int seen_forward, seen_relay;
+    struct hn_mta_file *cur; /* inside a file block */
+    struct buf body;
+};
+
+static enum hn_mta_status perr(struct parser *ps, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static enum hn_mta_status perr(struct parser *ps, const char *fmt, ...)
+{
+    char m[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m, sizeof m, fmt, ap);
+    va_end(ap);
+    hn_mta_why(ps->why, ps->whylen, "%s:%d: %s", ps->filename, ps->lineno, m);
+    return HN_MTA_SYNTAX;
+}
+
+static enum hn_mta_status ptemplate(struct parser *ps, const char *tmpl, int recipient_ok, int regex)
+{
+    return check_template(tmpl, recipient_ok, regex, ps->filename, ps->lineno, ps->why, ps->whylen);
+}
 
 static int dup_once(char **field, const char *val)
 {
@@ -344,283 +367,332 @@ static int dup_once(char **field, const char *val)
     return *field ? 0 : -1;
 }
 
+/* yes|no directives given at most once. */
+static enum hn_mta_status parse_yes_no(struct parser *ps, const char *kw, const char *arg,
+                                       int *seen, int *out)
+{
+    if ((*seen)++)
+        return perr(ps, "%s given twice", kw);
+    if (!strcmp(arg, "yes"))
+        *out = 1;
+    else if (strcmp(arg, "no") != 0)
+        return perr(ps, "%s must be yes or no, not \"%s\"", kw, arg);
+    return HN_MTA_OK;
+}
+
+/* A command directive (check, setup, start, daemon, ..., root-build). */
+static enum hn_mta_status parse_cmd(struct parser *ps, int cmd, const char *kw, const char *arg)
+{
+    if (!*arg)
+        return perr(ps, "%s needs a command", kw);
+    enum hn_mta_status st = ptemplate(ps, arg, cmd == HN_MTA_CMD_INJECT, 0);
+    if (st)
+        return st;
+    if (cmd == HN_MTA_CMD_INJECT && ps->d->cmds[cmd].n)
+        return perr(ps, "inject given twice");
+    return strv_add(&ps->d->cmds[cmd], arg, ps->lineno) ? HN_MTA_NOMEM : HN_MTA_OK;
+}
+
+/* name, description, caches, log: text given once. */
+static enum hn_mta_status parse_text(struct parser *ps, const char *kw, const char *arg)
+{
+    struct hn_mta_desc *d = ps->d;
+    char **f = !strcmp(kw, "name") ? &d->name
+             : !strcmp(kw, "description") ? &d->description
+             : !strcmp(kw, "caches") ? &d->caches : &d->log;
+    if (*f)
+        return perr(ps, "%s given twice", kw);
+    if (f == &d->name && !safe_name(arg))
+        return perr(ps, "name must be letters, digits, '+', '.', '_' or '-': \"%s\"", arg);
+    if (!*arg)
+        return perr(ps, "%s needs %s", kw, f == &d->log ? "a path" : "text");
+    if (f == &d->log) {
+        enum hn_mta_status st = ptemplate(ps, arg, 0, 0);
+        if (st)
+            return st;
+    }
+    return dup_once(f, arg) ? HN_MTA_NOMEM : HN_MTA_OK;
+}
+
+/* Numbers with a range: ports and timeouts. Returns 1 when kw is not one of them. */
+static int parse_number(struct parser *ps, const char *kw, const char *arg, enum hn_mta_status *st)
+{
+    static const struct {
+        const char *kw, *what;
+        unsigned lo, hi;
+        size_t off;
+    } nums[] = {
+        {"fixture-port", "", 1, 65535, offsetof(struct hn_mta_desc, fixture_port)},
+        {"resolver-timeout", " seconds", 1, 60, offsetof(struct hn_mta_desc, resolver_timeout)},
+        {"deliver-timeout", " seconds", 1, 600, offsetof(struct hn_mta_desc, deliver_timeout)},
+        {"start-timeout", " seconds", 1, 600, offsetof(struct hn_mta_desc, start_timeout)},
+    };
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+        if (strcmp(kw, nums[i].kw) != 0)
+            continue;
+        unsigned *v = (unsigned *)((char *)ps->d + nums[i].off);
+        *st = parse_uint(arg, nums[i].lo, nums[i].hi, v)
+                  ? perr(ps, "%s must be %u..%u%s, not \"%s\"", kw, nums[i].lo, nums[i].hi,
+                         nums[i].what, arg)
+                  : HN_MTA_OK;
+        return 0;
+    }
+    return 1;
+}
+
+/* root, root-package, private, copy-etc: where the MTA's files live. Returns 1 when kw is
+ * not one of them. */
+static int parse_place(struct parser *ps, const char *kw, char *arg, enum hn_mta_status *st)
+{
+    struct hn_mta_desc *d = ps->d;
+    *st = HN_MTA_OK;
+    if (!strcmp(kw, "root")) {
+        if (d->root)
+            *st = perr(ps, "root given twice");
+        else if (!plain_abs_path(arg) || !strcmp(arg, "/"))
+            *st = perr(ps, "root must be an absolute path (letters, digits, '/', '+', '.', '_', "
+                       "'-'), not \"%s\"", arg);
+        else if (dup_once(&d->root, arg))
+            *st = HN_MTA_NOMEM;
+    } else if (!strcmp(kw, "root-package")) {
+        if (!*arg)
+            *st = perr(ps, "root-package needs package names");
+        for (char *sv = NULL, *pk = strtok_r(arg, " \t", &sv); pk && !*st;
+             pk = strtok_r(NULL, " \t", &sv)) {
+            if (!safe_name(pk) || !isalnum((unsigned char)pk[0]))
+                *st = perr(ps, "root-package: \"%s\" is not a package name", pk);
+            else if (strv_add(&d->root_packages, pk, ps->lineno))
+                *st = HN_MTA_NOMEM;
+        }
+    } else if (!strcmp(kw, "private")) {
+        if (!plain_abs_path(arg) || !strcmp(arg, "/"))
+            *st = perr(ps, "private needs an absolute directory path (letters, digits, '/', '+', "
+                       "'.', '_', '-'; no '..'), not \"%s\"", arg);
+        else if (strv_add(&d->privs, arg, ps->lineno))
+            *st = HN_MTA_NOMEM;
+    } else if (!strcmp(kw, "copy-etc")) {
+        if (!safe_name(arg))
+            *st = perr(ps, "copy-etc needs a directory name under /etc, not \"%s\"", arg);
+        else if (strv_add(&d->copy_etc, arg, ps->lineno))
+            *st = HN_MTA_NOMEM;
+    } else {
+        return 1;
+    }
+    return 0;
+}
+
+/* Grows an array of n elements of size sz to hold one more. */
+static int grow(void **arr, size_t *cap, size_t n, size_t sz)
+{
+    if (n < *cap)
+        return 0;
+    size_t c = *cap ? 2 * *cap : 4;
+    void *p = realloc(*arr, c * sz);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = c;
+    return 0;
+}
+
+/* outcome STATUS REGEX */
+static enum hn_mta_status parse_outcome(struct parser *ps, char *arg)
+{
+    struct hn_mta_desc *d = ps->d;
+    char *re = arg;
+    while (*re && *re != ' ' && *re != '\t')
+        re++;
+    if (*re) {
+        *re++ = '\0';
+        while (*re == ' ' || *re == '\t')
+            re++;
+    }
+    enum rc_status rs = RC_NOADDR;
+    int unspecific = !strcmp(arg, "noroute");
+    if (!unspecific &&
+        (rc_status_from_str(arg, &rs) ||
+         (rs != RC_NXDOMAIN && rs != RC_NULLMX && rs != RC_NOADDR && rs != RC_RETRY)))
+        return perr(ps, "outcome status must be nxdomain, nullmx, noaddr, noroute or retry, "
+                    "not \"%s\"", arg);
+    if (!*re)
+        return perr(ps, "outcome needs a regular expression");
+    enum hn_mta_status st = ptemplate(ps, re, 1, 1);
+    if (st)
+        return st;
+    if (grow((void **)&d->outcomes, &d->ocap, d->noutcomes, sizeof *d->outcomes))
+        return HN_MTA_NOMEM;
+    struct hn_mta_outcome *o = &d->outcomes[d->noutcomes];
+    o->status = rs;
+    o->unspecific = unspecific;
+    o->line = ps->lineno;
+    if (!(o->regex = strdup(re)))
+        return HN_MTA_NOMEM;
+    d->noutcomes++;
+    return HN_MTA_OK;
+}
+
+/* file PATH: opens a file block. */
+static enum hn_mta_status parse_file_start(struct parser *ps, const char *arg)
+{
+    struct hn_mta_desc *d = ps->d;
+    if (!safe_file_path(arg))
+        return perr(ps, "file path must be etc/REL or work/REL without '..': \"%s\"", arg);
+    if (grow((void **)&d->files, &d->fcap, d->nfiles, sizeof *d->files))
+        return HN_MTA_NOMEM;
+    ps->cur = &d->files[d->nfiles];
+    memset(ps->cur, 0, sizeof *ps->cur);
+    ps->cur->line = ps->lineno;
+    if (!(ps->cur->path = strdup(arg)))
+        return HN_MTA_NOMEM;
+    d->nfiles++;
+    return HN_MTA_OK;
+}
+
+/* A line inside a file block: content, or the "end" that closes it. */
+static enum hn_mta_status parse_file_line(struct parser *ps, const char *line, size_t ll)
+{
+    if (strcmp(line, "end") != 0)
+        return buf_add(&ps->body, line, ll) || buf_add(&ps->body, "\n", 1) ? HN_MTA_NOMEM
+                                                                           : HN_MTA_OK;
+    if (buf_add(&ps->body, "", 0))
+        return HN_MTA_NOMEM;
+    ps->cur->text = ps->body.p;
+    ps->body = (struct buf){0};
+    enum hn_mta_status st = check_template(ps->cur->text, 0, 0, ps->filename, ps->cur->line,
+                                           ps->why, ps->whylen);
+    ps->cur = NULL;
+    return st;
+}
+
+/* One directive line (leading blanks already skipped): keyword, blanks, argument. */
+static enum hn_mta_status parse_directive(struct parser *ps, char *line)
+{
+    char *kw = line, *arg = line;
+    while (*arg && *arg != ' ' && *arg != '\t')
+        arg++;
+    if (*arg) {
+        *arg++ = '\0';
+        while (*arg == ' ' || *arg == '\t')
+            arg++;
+    }
+    char *e = arg + strlen(arg);
+    while (e > arg && (e[-1] == ' ' || e[-1] == '\t'))
+        *--e = '\0';
+    enum hn_mta_status st = HN_MTA_OK;
+    for (int k = 0; k < HN_MTA_CMD_COUNT; k++)
+        if (!strcmp(kw, cmd_names[k]))
+            return parse_cmd(ps, k, kw, arg);
+    if (!strcmp(kw, "name") || !strcmp(kw, "description") || !strcmp(kw, "caches") ||
+        !strcmp(kw, "log"))
+        return parse_text(ps, kw, arg);
+    if (!strcmp(kw, "forward"))
+        return parse_yes_no(ps, kw, arg, &ps->seen_forward, &ps->d->forward);
+    if (!strcmp(kw, "relay-only"))
+        return parse_yes_no(ps, kw, arg, &ps->seen_relay, &ps->d->relay_only);
+    if (!parse_number(ps, kw, arg, &st) || !parse_place(ps, kw, arg, &st))
+        return st;
+    if (!strcmp(kw, "outcome"))
+        return parse_outcome(ps, arg);
+    if (!strcmp(kw, "file"))
+        return parse_file_start(ps, arg);
+    if (!strcmp(kw, "keepalive"))
+        return perr(ps, "keepalive was removed: mxttl never used it (a reused SMTP session "
+                    "shows in the steady-stream scenario's verdicts); delete the line");
+    if (!strcmp(kw, "end"))
+        return perr(ps, "end without file");
+    return perr(ps, "unknown directive \"%s\"", kw);
+}
+
+/* One line of the file (NUL-terminated, its newline removed). */
+static enum hn_mta_status parse_line(struct parser *ps, char *line)
+{
+    size_t ll = strlen(line);
+    if (ll && line[ll - 1] == '\r')
+        line[--ll] = '\0';
+    for (size_t k = 0; k < ll; k++)
+        if ((unsigned char)line[k] < 0x20 && line[k] != '\t')
+            return perr(ps, "control character in line");
+    if (ps->cur)
+        return parse_file_line(ps, line, ll);
+    while (*line == ' ' || *line == '\t')
+        line++;
+    if (!*line || *line == '#')
+        return HN_MTA_OK;
+    return parse_directive(ps, line);
+}
+
+/* After the last line: required directives and the ones that depend on each other. */
+static enum hn_mta_status parse_finish(struct parser *ps)
+{
+    const struct hn_mta_desc *d = ps->d;
+    if (ps->cur) {
+        ps->lineno = ps->cur->line;
+        return perr(ps, "file block not closed by \"end\"");
+    }
+    const char *missing = !d->name ? "name"
+                        : !d->description ? "description"
+                        : !d->cmds[HN_MTA_CMD_CHECK].n ? "check"
+                        : !d->cmds[HN_MTA_CMD_START].n && !d->cmds[HN_MTA_CMD_DAEMON].n
+                              ? "start (or daemon)"
+                        : !d->cmds[HN_MTA_CMD_STOP].n ? "stop"
+                        : !d->cmds[HN_MTA_CMD_INJECT].n ? "inject"
+                        : !d->log ? "log" : NULL;
+    if (missing)
+        hn_mta_why(ps->why, ps->whylen, "%s: missing directive \"%s\"", ps->filename, missing);
+    else if (d->relay_only && !d->forward)
+        hn_mta_why(ps->why, ps->whylen, "%s: relay-only yes needs forward yes (the relay host "
+                   "is the scenario's forward host)", ps->filename);
+    else if (d->resolver_timeout && d->deliver_timeout < 3 * d->resolver_timeout)
+        hn_mta_why(ps->why, ps->whylen, "%s: deliver-timeout (%u s) must be at least 3 times "
+                   "resolver-timeout (%u s): an unanswered query is retried", ps->filename,
+                   d->deliver_timeout, d->resolver_timeout);
+    else
+        return HN_MTA_OK;
+    return HN_MTA_SYNTAX;
+}
+
 enum hn_mta_status hn_mta_desc_parse(struct hn_mta_desc **out, const char *text, size_t len,
                                      const char *filename, char *why, size_t whylen)
 {
-    enum hn_mta_status st = HN_MTA_OK;
-    int lineno = 0;
+    struct parser ps = {.filename = filename, .why = why, .whylen = whylen};
+    enum hn_mta_status st = HN_MTA_NOMEM;
     char *copy = NULL;
     *out = NULL;
-    struct hn_mta_desc *d = calloc(1, sizeof *d);
-    if (!d || !(copy = malloc(len + 1)) || !(d->path = strdup(filename)))
-        goto nomem;
+    if (!(ps.d = calloc(1, sizeof *ps.d)) || !(copy = malloc(len + 1)) ||
+        !(ps.d->path = strdup(filename)))
+        goto done;
     memcpy(copy, text, len);
     copy[len] = '\0';
+    ps.d->fixture_port = 53;
+    ps.d->deliver_timeout = 15;
+    ps.d->start_timeout = 30;
+    st = HN_MTA_OK;
     if (memchr(text, '\0', len)) {
-        lineno = 1;
-        FAIL("NUL byte in file");
+        ps.lineno = 1;
+        st = perr(&ps, "NUL byte in file");
     }
-    d->fixture_port = 53;
-    d->deliver_timeout = 15;
-    d->start_timeout = 30;
-    int seen_forward = 0, seen_relay = 0;
-    struct hn_mta_file *cur = NULL; /* inside a file block */
-    struct buf body = {0};
-    char *save = NULL;
-    char *p = copy;
-    while (p && *p) {
+    for (char *p = copy; !st && p && *p;) {
         char *line = p;
         char *nl = strchr(p, '\n');
-        if (nl) {
+        if (nl)
             *nl = '\0';
-            p = nl + 1;
-        } else {
-            p = NULL;
-        }
-        lineno++;
-        size_t ll = strlen(line);
-        if (ll && line[ll - 1] == '\r')
-            line[--ll] = '\0';
-        for (size_t k = 0; k < ll; k++)
-            if ((unsigned char)line[k] < 0x20 && line[k] != '\t')
-                FAIL("control character in line");
-        if (cur) {
-            if (!strcmp(line, "end")) {
-                if (buf_add(&body, "", 0))
-                    goto nomem;
-                cur->text = body.p;
-                body = (struct buf){0};
-                if (check_template(cur->text, 0, 0, filename, cur->line, why, whylen)) {
-                    st = HN_MTA_SYNTAX;
-                    goto out;
-                }
-                cur = NULL;
-                continue;
-            }
-            if (buf_add(&body, line, ll) || buf_add(&body, "\n", 1))
-                goto nomem;
-            continue;
-        }
-        while (*line == ' ' || *line == '\t')
-            line++;
-        if (!*line || *line == '#')
-            continue;
-        char *kw = line, *arg = line;
-        while (*arg && *arg != ' ' && *arg != '\t')
-            arg++;
-        if (*arg) {
-            *arg++ = '\0';
-            while (*arg == ' ' || *arg == '\t')
-                arg++;
-        }
-        char *e = arg + strlen(arg);
-        while (e > arg && (e[-1] == ' ' || e[-1] == '\t'))
-            *--e = '\0';
-        int cmd = -1;
-        for (int k = 0; k < HN_MTA_CMD_COUNT; k++)
-            if (!strcmp(kw, cmd_names[k]))
-                cmd = k;
-        if (cmd >= 0) {
-            if (!*arg)
-                FAIL("%s needs a command", kw);
-            if (check_template(arg, cmd == HN_MTA_CMD_INJECT, 0, filename, lineno, why, whylen)) {
-                st = HN_MTA_SYNTAX;
-                goto out;
-            }
-            if (cmd == HN_MTA_CMD_INJECT && d->cmds[cmd].n)
-                FAIL("inject given twice");
-            if (strv_add(&d->cmds[cmd], arg, lineno))
-                goto nomem;
-        } else if (!strcmp(kw, "name")) {
-            if (d->name)
-                FAIL("name given twice");
-            if (!safe_name(arg))
-                FAIL("name must be letters, digits, '+', '.', '_' or '-': \"%s\"", arg);
-            if (dup_once(&d->name, arg))
-                goto nomem;
-        } else if (!strcmp(kw, "description") || !strcmp(kw, "caches")) {
-            char **f = kw[0] == 'd' ? &d->description : &d->caches;
-            if (!*arg)
-                FAIL("%s needs text", kw);
-            if (*f)
-                FAIL("%s given twice", kw);
-            if (dup_once(f, arg))
-                goto nomem;
-        } else if (!strcmp(kw, "forward")) {
-            if (seen_forward++)
-                FAIL("forward given twice");
-            if (!strcmp(arg, "yes"))
-                d->forward = 1;
-            else if (strcmp(arg, "no") != 0)
-                FAIL("forward must be yes or no, not \"%s\"", arg);
-        } else if (!strcmp(kw, "fixture-port")) {
-            if (parse_uint(arg, 1, 65535, &d->fixture_port))
-                FAIL("fixture-port must be 1..65535, not \"%s\"", arg);
-        } else if (!strcmp(kw, "keepalive")) {
-            FAIL("keepalive was removed: mxttl never used it (a reused SMTP session shows in "
-                 "the steady-stream scenario's verdicts); delete the line");
-        } else if (!strcmp(kw, "relay-only")) {
-            if (seen_relay++)
-                FAIL("relay-only given twice");
-            if (!strcmp(arg, "yes"))
-                d->relay_only = 1;
-            else if (strcmp(arg, "no") != 0)
-                FAIL("relay-only must be yes or no, not \"%s\"", arg);
-        } else if (!strcmp(kw, "resolver-timeout")) {
-            if (parse_uint(arg, 1, 60, &d->resolver_timeout))
-                FAIL("resolver-timeout must be 1..60 seconds, not \"%s\"", arg);
-        } else if (!strcmp(kw, "root")) {
-            if (d->root)
-                FAIL("root given twice");
-            if (!plain_abs_path(arg) || !strcmp(arg, "/"))
-                FAIL("root must be an absolute path (letters, digits, '/', '+', '.', '_', '-'), "
-                     "not \"%s\"", arg);
-            if (dup_once(&d->root, arg))
-                goto nomem;
-        } else if (!strcmp(kw, "root-package")) {
-            if (!*arg)
-                FAIL("root-package needs package names");
-            for (char *sv = NULL, *pk = strtok_r(arg, " \t", &sv); pk; pk = strtok_r(NULL, " \t", &sv)) {
-                if (!safe_name(pk) || !isalnum((unsigned char)pk[0]))
-                    FAIL("root-package: \"%s\" is not a package name", pk);
-                if (strv_add(&d->root_packages, pk, lineno))
-                    goto nomem;
-            }
-        } else if (!strcmp(kw, "private")) {
-            if (!plain_abs_path(arg) || !strcmp(arg, "/"))
-                FAIL("private needs an absolute directory path (letters, digits, '/', '+', '.', "
-                     "'_', '-'; no '..'), not \"%s\"", arg);
-            if (strv_add(&d->privs, arg, lineno))
-                goto nomem;
-        } else if (!strcmp(kw, "deliver-timeout")) {
-            if (parse_uint(arg, 1, 600, &d->deliver_timeout))
-                FAIL("deliver-timeout must be 1..600 seconds, not \"%s\"", arg);
-        } else if (!strcmp(kw, "start-timeout")) {
-            if (parse_uint(arg, 1, 600, &d->start_timeout))
-                FAIL("start-timeout must be 1..600 seconds, not \"%s\"", arg);
-        } else if (!strcmp(kw, "copy-etc")) {
-            if (!safe_name(arg))
-                FAIL("copy-etc needs a directory name under /etc, not \"%s\"", arg);
-            if (strv_add(&d->copy_etc, arg, lineno))
-                goto nomem;
-        } else if (!strcmp(kw, "log")) {
-            if (d->log)
-                FAIL("log given twice");
-            if (!*arg)
-                FAIL("log needs a path");
-            if (check_template(arg, 0, 0, filename, lineno, why, whylen)) {
-                st = HN_MTA_SYNTAX;
-                goto out;
-            }
-            if (dup_once(&d->log, arg))
-                goto nomem;
-        } else if (!strcmp(kw, "outcome")) {
-            char *re = arg;
-            while (*re && *re != ' ' && *re != '\t')
-                re++;
-            if (*re) {
-                *re++ = '\0';
-                while (*re == ' ' || *re == '\t')
-                    re++;
-            }
-            enum rc_status rs = RC_NOADDR;
-            int unspecific = !strcmp(arg, "noroute");
-            if (!unspecific &&
-                (rc_status_from_str(arg, &rs) ||
-                 (rs != RC_NXDOMAIN && rs != RC_NULLMX && rs != RC_NOADDR && rs != RC_RETRY)))
-                FAIL("outcome status must be nxdomain, nullmx, noaddr, noroute or retry, not \"%s\"",
-                     arg);
-            if (!*re)
-                FAIL("outcome needs a regular expression");
-            if (check_template(re, 1, 1, filename, lineno, why, whylen)) {
-                st = HN_MTA_SYNTAX;
-                goto out;
-            }
-            if (d->noutcomes == d->ocap) {
-                size_t cap = d->ocap ? 2 * d->ocap : 4;
-                struct hn_mta_outcome *o = realloc(d->outcomes, cap * sizeof *o);
-                if (!o)
-                    goto nomem;
-                d->outcomes = o;
-                d->ocap = cap;
-            }
-            struct hn_mta_outcome *o = &d->outcomes[d->noutcomes];
-            o->status = rs;
-            o->unspecific = unspecific;
-            o->line = lineno;
-            if (!(o->regex = strdup(re)))
-                goto nomem;
-            d->noutcomes++;
-        } else if (!strcmp(kw, "file")) {
-            if (!safe_file_path(arg))
-                FAIL("file path must be etc/REL or work/REL without '..': \"%s\"", arg);
-            if (d->nfiles == d->fcap) {
-                size_t cap = d->fcap ? 2 * d->fcap : 4;
-                struct hn_mta_file *f = realloc(d->files, cap * sizeof *f);
-                if (!f)
-                    goto nomem;
-                d->files = f;
-                d->fcap = cap;
-            }
-            cur = &d->files[d->nfiles];
-            memset(cur, 0, sizeof *cur);
-            cur->line = lineno;
-            if (!(cur->path = strdup(arg)))
-                goto nomem;
-            d->nfiles++;
-        } else if (!strcmp(kw, "end")) {
-            FAIL("end without file");
-        } else {
-            FAIL("unknown directive \"%s\"", kw);
-        }
+        p = nl ? nl + 1 : NULL;
+        ps.lineno++;
+        st = parse_line(&ps, line);
     }
-    if (cur) {
-        lineno = cur->line;
-        free(body.p);
-        FAIL("file block not closed by \"end\"");
-    }
-    {
-        const char *missing = !d->name ? "name"
-                            : !d->description ? "description"
-                            : !d->cmds[HN_MTA_CMD_CHECK].n ? "check"
-                            : !d->cmds[HN_MTA_CMD_START].n && !d->cmds[HN_MTA_CMD_DAEMON].n
-                                  ? "start (or daemon)"
-                            : !d->cmds[HN_MTA_CMD_STOP].n ? "stop"
-                            : !d->cmds[HN_MTA_CMD_INJECT].n ? "inject"
-                            : !d->log ? "log" : NULL;
-        if (!missing && d->relay_only && !d->forward) {
-            hn_mta_why(why, whylen, "%s: relay-only yes needs forward yes (the relay host is "
-                       "the scenario's forward host)", filename);
-            st = HN_MTA_SYNTAX;
-            goto out;
-        }
-        if (!missing && d->resolver_timeout && d->deliver_timeout < 3 * d->resolver_timeout) {
-            hn_mta_why(why, whylen, "%s: deliver-timeout (%u s) must be at least 3 times "
-                       "resolver-timeout (%u s): an unanswered query is retried", filename,
-                       d->deliver_timeout, d->resolver_timeout);
-            st = HN_MTA_SYNTAX;
-            goto out;
-        }
-        if (missing) {
-            hn_mta_why(why, whylen, "%s: missing directive \"%s\"", filename, missing);
-            st = HN_MTA_SYNTAX;
-            goto out;
-        }
-    }
-    (void)save;
-out:
+    if (!st)
+        st = parse_finish(&ps);
+done:
     free(copy);
+    free(ps.body.p);
+    if (st == HN_MTA_NOMEM)
+        hn_mta_why(why, whylen, "out of memory");
     if (st) {
-        hn_mta_desc_free(d);
+        hn_mta_desc_free(ps.d);
         return st;
     }
-    *out = d;
+    *out = ps.d;
     return HN_MTA_OK;
-nomem:
-    free(copy);
-    hn_mta_desc_free(d);
-    hn_mta_why(why, whylen, "out of memory");
-    return HN_MTA_NOMEM;
 }
 
 enum hn_mta_status hn_mta_desc_load(struct hn_mta_desc **out, const char *path, char *why,

@@ -16,7 +16,8 @@ struct hn_mta_desc;
 /* Command lists of a description, run with /bin/sh -c. CHECK runs on the host (chrooted into
  * the root filesystem when there is one), the others inside the namespace. DAEMON commands stay
  * in the foreground: the harness starts them after START, keeps their PIDs and stops them after
- * STOP. ROOT_BUILD is run by targets/mkroot.sh only, never by the harness. Every kind may be
+ * STOP. ROOT_BUILD (chrooted) and ROOT_BUILD_HOST (on the host) are run by targets/mkroot.sh
+ * only, never by the harness. Every kind may be
  * given several times; they run in file order. */
 #define HN_MTA_CMD_LIST(X)                                     \
     X(HN_MTA_CMD_CHECK, "check")                               \
@@ -29,7 +30,8 @@ struct hn_mta_desc;
     X(HN_MTA_CMD_FLUSH, "flush")                               \
     X(HN_MTA_CMD_PURGE, "purge")                               \
     X(HN_MTA_CMD_CLEAR_RETRY, "clear-retry")                   \
-    X(HN_MTA_CMD_ROOT_BUILD, "root-build")
+    X(HN_MTA_CMD_ROOT_BUILD, "root-build")                     \
+    X(HN_MTA_CMD_ROOT_BUILD_HOST, "root-build-host")
 
 enum hn_mta_cmd {
 #define HN_MTA_CMD_ENUM(sym, str) sym,

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +20,22 @@ void hn_mta_why(char *why, size_t whylen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, whylen, fmt, ap);
     va_end(ap);
+}
+
+int hn_mta_tmp_template(char *buf, size_t buflen, const char *prefix)
+{
+    const char *tmp = getenv("TMPDIR");
+    /* The path lands in shell commands and mount scripts unquoted (@WORKDIR@): a TMPDIR with
+     * other characters than these is not used. */
+    if (!tmp || !*tmp || tmp[strspn(tmp, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                         "0123456789/._+-")])
+        tmp = "/tmp";
+    int n = snprintf(buf, buflen, "%s/%s-XXXXXX", tmp, prefix);
+    if (n < 0 || (size_t)n >= buflen) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
 }
 
 uint64_t hn_mta_now_us(void)

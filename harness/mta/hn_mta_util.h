@@ -14,6 +14,11 @@
 /* printf into why (NULL or whylen 0: nothing). */
 void hn_mta_why(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Writes "$TMPDIR/PREFIX-XXXXXX" into buf, a template for mkdtemp/mkstemp: /tmp when TMPDIR
+ * is unset, empty, or has characters other than letters, digits and "/._+-". -1 (errno
+ * ENAMETOOLONG) when it does not fit in buflen. */
+int hn_mta_tmp_template(char *buf, size_t buflen, const char *prefix);
+
 uint64_t hn_mta_now_us(void); /* CLOCK_MONOTONIC microseconds */
 uint64_t hn_mta_now_ms(void); /* CLOCK_MONOTONIC milliseconds */
 

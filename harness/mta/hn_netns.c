@@ -6,6 +6,8 @@
 #define _GNU_SOURCE
 #include "hn_netns.h"
 #include "hn_mta_util.h"
+#include "fx_proc.h"
+#include "rc_clock.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -37,136 +39,69 @@ struct hn_netns {
     dev_t dev;
     ino_t ino;
     int created;      /* `ip netns add` succeeded */
-    int reg;          /* slot in the signal cleanup registry, -1 none */
+    int reg;          /* slot of its fx_proc clean-up command, -1 none */
     int holder;       /* PID keeping the namespace's own mount namespace, 0 none */
     char holder_s[16];
     char root[256];   /* chroot of every command, "" none */
 };
 
-/* ---- signal cleanup registry: the one process-wide state of this library ---- */
-
-#define REG_SLOTS 64
-static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
-static volatile sig_atomic_t reg_used[REG_SLOTS];
-static char reg_cmd[REG_SLOTS][512];
+/* Live namespaces are removed on a second SIGINT/SIGTERM, or a SIGKILLed run's by the next
+ * run (hn_netns_reap_stale): each registers its removal as an fx_proc clean-up command. */
 static atomic_uint ns_counter;
-static struct sigaction prev_int, prev_term;
 
-static int reg_add(const char *name)
+/* The shell command that removes namespace name with its processes and /etc/netns entry. */
+static void cleanup_cmd(char *buf, size_t len, const char *name)
 {
-    int slot = -1;
-    pthread_mutex_lock(&reg_lock);
-    for (int i = 0; i < REG_SLOTS && slot < 0; i++)
-        if (!reg_used[i]) {
-            snprintf(reg_cmd[i], sizeof reg_cmd[i],
-                     "for p in $(ip netns pids %s 2>/dev/null); do kill -9 $p; done; "
-                     "ip netns del %s 2>/dev/null; rm -rf /etc/netns/%s",
-                     name, name, name);
-            reg_used[i] = 1;
-            slot = i;
-        }
-    pthread_mutex_unlock(&reg_lock);
-    return slot;
+    snprintf(buf, len,
+             "for p in $(ip netns pids %.63s 2>/dev/null); do kill -9 $p; done; "
+             "ip netns del %.63s 2>/dev/null; rm -rf /etc/netns/%.63s",
+             name, name, name);
 }
 
 /* Whether a namespace name is one of this process's live ones. */
 static int reg_has(const char *name)
 {
-    int found = 0;
-    char needle[80];
-    snprintf(needle, sizeof needle, "ip netns del %.60s ", name);
-    pthread_mutex_lock(&reg_lock);
-    for (int i = 0; i < REG_SLOTS && !found; i++)
-        if (reg_used[i] && strstr(reg_cmd[i], needle))
-            found = 1;
-    pthread_mutex_unlock(&reg_lock);
-    return found;
+    char cmd[FX_PROC_CLEANUP_MAX];
+    cleanup_cmd(cmd, sizeof cmd, name);
+    return fx_proc_cleanup_find(cmd) >= 0;
 }
 
-static void reg_del(int slot)
+/* ---- running programs (children of fx_proc, each in a process group of its own) ---- */
+
+/* Starts argv as a process group with output appended to outlog (NULL: discarded) and stdin
+ * from in_fd (-1: /dev/null). */
+static enum hn_mta_status start_argv(char *const argv[], int in_fd, const char *outlog,
+                                     pid_t *pid, char *why, size_t whylen)
 {
-    if (slot < 0)
-        return;
-    pthread_mutex_lock(&reg_lock);
-    reg_used[slot] = 0;
-    pthread_mutex_unlock(&reg_lock);
+    struct fx_proc_opts o = FX_PROC_OPTS_INIT;
+    o.outpath = outlog;
+    o.append = 1;
+    o.in_fd = in_fd;
+    o.group = 1;
+    char w[512];
+    enum fx_status st = fx_proc_start(pid, &o, argv, w, sizeof w);
+    if (st == FX_OK)
+        return HN_MTA_OK;
+    hn_mta_why(why, whylen, "%s", w);
+    return st == FX_IO ? HN_MTA_IO : st == FX_NOMEM ? HN_MTA_NOMEM : HN_MTA_SPAWN;
 }
-
-static void on_signal(int sig)
-{
-    /* fork, execve and waitpid are async-signal-safe; the command strings were built when the
-     * namespaces were registered. */
-    for (int i = 0; i < REG_SLOTS; i++) {
-        if (!reg_used[i])
-            continue;
-        pid_t pid = fork();
-        if (pid == 0) {
-            char *argv[] = {"sh", "-c", reg_cmd[i], NULL};
-            char *envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
-            execve("/bin/sh", argv, envp);
-            _exit(127);
-        }
-        if (pid > 0)
-            while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-                ;
-        reg_used[i] = 0;
-    }
-    struct sigaction *prev = sig == SIGINT ? &prev_int : &prev_term;
-    if (!(prev->sa_flags & SA_SIGINFO) && prev->sa_handler != SIG_DFL &&
-        prev->sa_handler != SIG_IGN && prev->sa_handler != on_signal) {
-        prev->sa_handler(sig);
-        return;
-    }
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-void hn_netns_install_signal_cleanup(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &prev_int);
-    sigaction(SIGTERM, &sa, &prev_term);
-}
-
-/* ---- running programs ---- */
 
 /* Runs argv with stdin text and output appended to outlog; see hn_netns_run. */
 static enum hn_mta_status run_argv(char *const argv[], const char *stdin_text, unsigned timeout_ms,
                                    const char *outlog, int *exit_status, char *why, size_t whylen)
 {
     int in[2] = {-1, -1};
-    int out = open(outlog ? outlog : "/dev/null", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (out < 0) {
-        hn_mta_why(why, whylen, "%s: %s", outlog, strerror(errno));
-        return HN_MTA_IO;
-    }
     if (pipe2(in, O_CLOEXEC) < 0) {
-        close(out);
         hn_mta_why(why, whylen, "pipe: %s", strerror(errno));
         return HN_MTA_IO;
     }
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(out);
-        close(in[0]);
-        close(in[1]);
-        hn_mta_why(why, whylen, "fork: %s", strerror(errno));
-        return HN_MTA_SPAWN;
-    }
-    if (pid == 0) {
-        setpgid(0, 0);
-        dup2(in[0], 0);
-        dup2(out, 1);
-        dup2(out, 2);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    setpgid(pid, pid);
+    pid_t pid;
+    enum hn_mta_status st = start_argv(argv, in[0], outlog, &pid, why, whylen);
     close(in[0]);
-    close(out);
+    if (st != HN_MTA_OK) {
+        close(in[1]);
+        return st;
+    }
     if (stdin_text) {
         /* A child that exits early must not kill us with SIGPIPE. */
         size_t len = strlen(stdin_text), off = 0;
@@ -182,31 +117,19 @@ static enum hn_mta_status run_argv(char *const argv[], const char *stdin_text, u
         }
     }
     close(in[1]);
-    uint64_t deadline = hn_mta_now_ms() + timeout_ms;
     int status = 0;
-    for (;;) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid)
-            break;
-        if (r < 0 && errno != EINTR) {
-            hn_mta_why(why, whylen, "waitpid: %s", strerror(errno));
-            return HN_MTA_SPAWN;
-        }
-        if (hn_mta_now_ms() >= deadline) {
-            kill(-pid, SIGKILL);
-            kill(pid, SIGKILL);
-            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                ;
-            hn_mta_why(why, whylen, "still running after %u ms, killed", timeout_ms);
-            return HN_MTA_TIMEOUT;
-        }
-        struct timespec ts = {0, 5L * 1000 * 1000};
-        nanosleep(&ts, NULL);
+    int r = fx_proc_wait(pid, rc_clock_mono_us() + (uint64_t)timeout_ms * 1000u, &status);
+    if (r < 0) {
+        hn_mta_why(why, whylen, "waitpid: %s", strerror(ECHILD));
+        return HN_MTA_SPAWN;
     }
+    if (r == 0) {
+        fx_proc_stop(pid);
+        hn_mta_why(why, whylen, "still running after %u ms, killed", timeout_ms);
+        return HN_MTA_TIMEOUT;
+    }
+    /* 127: exec failure or "command not found" in the shell; the caller reports the output */
     *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (*exit_status == 127 && WIFEXITED(status)) {
-        /* exec failure or "command not found"; either way the caller reports the output. */
-    }
     return HN_MTA_OK;
 }
 
@@ -281,47 +204,13 @@ enum hn_mta_status hn_netns_run(struct hn_netns *ns, const char *cmd, const char
     return run_argv(argv, stdin_text, timeout_ms, outlog, exit_status, why, whylen);
 }
 
-/* Starts argv in a process group of its own, stdin /dev/null, output appended to outlog. */
-static enum hn_mta_status spawn_argv(char *const argv[], const char *outlog, pid_t *pid,
-                                     char *why, size_t whylen)
-{
-    int out = open(outlog ? outlog : "/dev/null", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (out < 0 || in < 0) {
-        hn_mta_why(why, whylen, "%s: %s", outlog ? outlog : "/dev/null", strerror(errno));
-        if (out >= 0)
-            close(out);
-        if (in >= 0)
-            close(in);
-        return HN_MTA_IO;
-    }
-    pid_t p = fork();
-    if (p == 0) {
-        setpgid(0, 0);
-        dup2(in, 0);
-        dup2(out, 1);
-        dup2(out, 2);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(in);
-    close(out);
-    if (p < 0) {
-        hn_mta_why(why, whylen, "fork: %s", strerror(errno));
-        return HN_MTA_SPAWN;
-    }
-    setpgid(p, p);
-    *pid = p;
-    return HN_MTA_OK;
-}
-
 enum hn_mta_status hn_netns_spawn(struct hn_netns *ns, const char *cmd, const char *outlog,
                                   int *pid, char *why, size_t whylen)
 {
     char *argv[16];
     ns_argv(ns, cmd, argv);
     pid_t p;
-    enum hn_mta_status st = spawn_argv(argv, outlog, &p, why, whylen);
+    enum hn_mta_status st = start_argv(argv, -1, outlog, &p, why, whylen);
     if (!st)
         *pid = (int)p;
     return st;
@@ -330,36 +219,20 @@ enum hn_mta_status hn_netns_spawn(struct hn_netns *ns, const char *cmd, const ch
 int hn_netns_pid_running(int pid, int *exit_status)
 {
     int status = 0;
-    pid_t r = waitpid((pid_t)pid, &status, WNOHANG);
-    if (r == 0 || (r < 0 && errno == EINTR))
+    int r = fx_proc_wait((pid_t)pid, 0, &status);
+    if (r == 0)
         return 1;
-    if (r < 0) {
+    if (r < 0)
         *exit_status = -1; /* not our child (any more) */
-        return 0;
-    }
-    *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    else
+        *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return 0;
 }
 
 void hn_netns_stop_pid(int pid, unsigned grace_ms)
 {
-    int es;
-    if (pid <= 0 || !hn_netns_pid_running(pid, &es))
-        return;
-    kill(-(pid_t)pid, SIGTERM);
-    kill((pid_t)pid, SIGTERM);
-    uint64_t deadline = hn_mta_now_ms() + grace_ms;
-    while (hn_netns_pid_running(pid, &es)) {
-        if (hn_mta_now_ms() >= deadline) {
-            kill(-(pid_t)pid, SIGKILL);
-            kill((pid_t)pid, SIGKILL);
-            while (waitpid((pid_t)pid, NULL, 0) < 0 && errno == EINTR)
-                ;
-            return;
-        }
-        struct timespec ts = {0, 10L * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
+    if (pid > 0)
+        fx_proc_end((pid_t)pid, 0, grace_ms);
 }
 
 /* Paths that go into the mount script unquoted: a conservative character set. */
@@ -425,7 +298,7 @@ enum hn_mta_status hn_netns_mounts(struct hn_netns *ns, const char *root, const 
     char *argv[] = {ns->ip, "netns", "exec", ns->name, "/bin/sh", "-c", sc, NULL};
     /* the plain `ip netns exec` argv: no holder yet */
     pid_t p;
-    enum hn_mta_status st = spawn_argv(argv, log, &p, why, whylen);
+    enum hn_mta_status st = start_argv(argv, -1, log, &p, why, whylen);
     free(sc);
     if (st)
         return st;
@@ -465,10 +338,10 @@ static enum hn_mta_status ip_cmd(struct hn_netns *ns, char *why, size_t whylen, 
         argv[n++] = (char *)a;
     va_end(ap);
     argv[n] = NULL;
-    char log[] = "/tmp/mxttl-ip-XXXXXX";
-    int fd = mkstemp(log);
+    char log[512];
+    int fd = hn_mta_tmp_template(log, sizeof log, "mxttl-ip") ? -1 : mkstemp(log);
     if (fd < 0) {
-        hn_mta_why(why, whylen, "mkstemp: %s", strerror(errno));
+        hn_mta_why(why, whylen, "mkstemp %s: %s", log, strerror(errno));
         return HN_MTA_IO;
     }
     close(fd);
@@ -602,7 +475,9 @@ enum hn_mta_status hn_netns_new(struct hn_netns **out, const char *resolver, cha
              atomic_fetch_add(&ns_counter, 1));
     snprintf(ns->etc, sizeof ns->etc, "/etc/netns/%s", ns->name);
     /* Registered before creation so that an interrupt in between still cleans up. */
-    ns->reg = reg_add(ns->name);
+    char cmd[FX_PROC_CLEANUP_MAX];
+    cleanup_cmd(cmd, sizeof cmd, ns->name);
+    ns->reg = fx_proc_cleanup_add(cmd);
     enum hn_mta_status st;
     if ((st = ip_cmd(ns, why, whylen, "netns", "add", ns->name, (char *)NULL)))
         goto fail;
@@ -743,7 +618,7 @@ void hn_netns_free(struct hn_netns *ns)
     }
     if (ns->etc[0])
         rm_tree(ns->etc);
-    reg_del(ns->reg);
+    fx_proc_cleanup_remove(ns->reg);
     free(ns);
 }
 

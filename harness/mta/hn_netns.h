@@ -6,9 +6,9 @@
  * a time bound, and sockets created inside it for in-process servers (sinks, DNS relay).
  *
  * Needs root. hn_netns_free stops every process left inside the namespace (by PID, from
- * `ip netns pids`), deletes it and its /etc/netns directory. A SIGINT/SIGTERM cleanup registry
- * (the one piece of process-wide state here, guarded by a mutex) does the same for every live
- * namespace when the program is interrupted.
+ * `ip netns pids`), deletes it and its /etc/netns directory. Every command and daemon is a
+ * child of fx_proc (fixtures/fx_proc.h), and every live namespace registers its removal there
+ * as a clean-up command, so fx_proc_kill_all (mxttl's second SIGINT/SIGTERM) removes them.
  */
 #ifndef HN_NETNS_H
 #define HN_NETNS_H
@@ -79,10 +79,5 @@ void hn_netns_reap_stale(void);
 
 /* Number of processes inside the namespace now (from `ip netns pids`), -1 on error. */
 int hn_netns_pid_count(struct hn_netns *ns);
-
-/* Removes every live namespace of this process on SIGINT/SIGTERM (then calls the previous
- * handler, or re-raises the signal). For programs; call once, after any other library's
- * signal cleanup so that both run. */
-void hn_netns_install_signal_cleanup(void);
 
 #endif

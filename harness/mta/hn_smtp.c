@@ -41,8 +41,8 @@ struct smtp_impl {
     struct hn_netns *ns;
     struct hn_relay *relay;
     struct hn_sink *sink;
-    char workdir[128];
-    char cmdlog[256];
+    char workdir[512];
+    char cmdlog[600];
     char *logpath;          /* expanded log path */
     char keepdir[512];      /* env->workdir: where the MTA log is kept after close */
     char smarthost[256];
@@ -323,7 +323,7 @@ static void smtp_close(struct st_target *t)
     hn_sink_free(im->sink);
     im->sink = NULL;
     if (im->workdir[0]) {
-        char cmd[300];
+        char cmd[600];
         int es;
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", im->workdir);
         hn_netns_run(NULL, cmd, NULL, 20000, NULL, &es, w, sizeof w);
@@ -335,12 +335,11 @@ static void smtp_close(struct st_target *t)
     im->is_open = 0;
 }
 
-static int smtp_open(struct st_target *t, const struct st_env *env, struct st_caps *caps,
-                     char *why, size_t whylen)
+/* What the target can show, from the description and the scenario. Returns 1 when there is
+ * nothing to start: a relay-only MTA without a forward host has nowhere to send mail (its
+ * lookups are not asked: N/A), and in virtual time caps say real time only (N/A, not ERROR). */
+static int open_caps(struct smtp_impl *im, const struct st_env *env, struct st_caps *caps)
 {
-    struct smtp_impl *im = t->impl;
-    char w[512];
-    smtp_close(t);
     memset(caps, 0, sizeof *caps);
     caps->real_time = 1;
     caps->forward_host = hn_mta_desc_forward(im->desc);
@@ -348,38 +347,37 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
     caps->route_visible = 1;
     caps->route_addr_only = 1;
     caps->relay_only = hn_mta_desc_relay_only(im->desc);
-    if (caps->relay_only && !env->forward_host) {
-        /* Nothing to ask: without a forward host a relay-only MTA has nowhere to send mail,
-         * and lookups are not asked of it (their clauses are N/A). */
-        return 0;
-    }
-    if (env->virtual_time) {
-        /* Nothing to start: caps say real time only, so the caller judges N/A, not ERROR. */
-        return 0;
-    }
+    return (caps->relay_only && !env->forward_host) || env->virtual_time;
+}
+
+/* What must hold before anything is made: a usable forward host, root. */
+static int open_preconditions(struct st_target *t, const struct st_env *env, char *why,
+                              size_t whylen)
+{
     if (env->forward_host && !domain_ok(env->forward_host)) {
         hn_mta_why(why, whylen, "%s: forward host \"%.100s\" is not a plain host name", t->name,
                    env->forward_host);
         return -1;
     }
-    if (env->forward_host && !hn_mta_desc_forward(im->desc)) {
-        hn_mta_why(why, whylen, "%s: the description has no forward host support (forward yes)",
-                t->name);
-        return -1;
-    }
     if (geteuid() != 0) {
         hn_mta_why(why, whylen, "%s needs root: the harness runs the MTA in a network namespace "
-                             "of its own (ip netns add)", t->name);
+                   "of its own (ip netns add)", t->name);
         return -1;
     }
-    im->is_open = 1;
-    im->seq = 0;
+    return 0;
+}
+
+/* The instance's work directory (under $TMPDIR), a built root, the check commands. */
+static int open_workdir(struct st_target *t, const struct st_env *env, char *why, size_t whylen)
+{
+    struct smtp_impl *im = t->impl;
+    char w[512];
     snprintf(im->keepdir, sizeof im->keepdir, "%s", env->workdir ? env->workdir : "");
-    snprintf(im->workdir, sizeof im->workdir, "/tmp/mxttl-mta-XXXXXX");
-    if (!mkdtemp(im->workdir)) {
-        hn_mta_why(why, whylen, "mkdtemp: %s", strerror(errno));
+    if (hn_mta_tmp_template(im->workdir, sizeof im->workdir, "mxttl-mta") ||
+        !mkdtemp(im->workdir)) {
+        hn_mta_why(why, whylen, "mkdtemp %s: %s", im->workdir, strerror(errno));
         im->workdir[0] = '\0';
-        goto fail;
+        return -1;
     }
     /* The MTA's unprivileged users must reach their queue below this directory. */
     chmod(im->workdir, 0755);
@@ -392,16 +390,24 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
             hn_mta_why(why, whylen, "%s: root filesystem %s is not built (%s: %s); build it "
                        "with targets/mkroot.sh %s", t->name, root, sh, strerror(errno),
                        hn_mta_desc_path(im->desc));
-            goto fail;
+            return -1;
         }
     }
     if (run_cmds(im, HN_MTA_CMD_CHECK, NULL, SMTP_CMD_TIMEOUT_MS, w, sizeof w)) {
         hn_mta_why(why, whylen, "%s: not installed or not usable: %s", t->name, w);
-        goto fail;
+        return -1;
     }
+    return 0;
+}
+
+/* The namespace, the DNS relay to the fixture inside it, and the SMTP sink on port 25. */
+static int open_network(struct st_target *t, const struct st_env *env, char *why, size_t whylen)
+{
+    struct smtp_impl *im = t->impl;
+    char w[512];
     if (hn_netns_new(&im->ns, "127.0.0.1", w, sizeof w)) {
         hn_mta_why(why, whylen, "%s: %s", t->name, w);
-        goto fail;
+        return -1;
     }
     unsigned fport = hn_mta_desc_fixture_port(im->desc);
     int ufd = ns_listen(im, SOCK_DGRAM, "127.0.0.1", (uint16_t)fport, w, sizeof w);
@@ -410,27 +416,39 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
         if (ufd >= 0)
             close(ufd);
         hn_mta_why(why, whylen, "%s: DNS relay: %s", t->name, w);
-        goto fail;
+        return -1;
     }
     if (hn_relay_new(&im->relay, ufd, tfd, env->dns_addr, env->dns_port, w, sizeof w)) {
         hn_mta_why(why, whylen, "%s: DNS relay: %s", t->name, w);
-        goto fail;
+        return -1;
     }
     int sfd = ns_listen(im, SOCK_STREAM, "0.0.0.0", 25, w, sizeof w);
     if (sfd < 0 || hn_sink_new(&im->sink, sfd, w, sizeof w)) {
         hn_mta_why(why, whylen, "%s: SMTP sink: %s", t->name, w);
-        goto fail;
+        return -1;
     }
-    snprintf(im->smarthost, sizeof im->smarthost, "%s", env->forward_host ? env->forward_host : "");
     snprintf(im->fixture_port, sizeof im->fixture_port, "%u", fport);
+    return 0;
+}
+
+/* The placeholders' values, the log path, the private /etc and work files, the mounts. */
+static int open_files(struct st_target *t, const struct st_env *env, char *why, size_t whylen)
+{
+    struct smtp_impl *im = t->impl;
+    char w[512];
+    const char *root = hn_mta_desc_root(im->desc);
+    /* Without `forward yes` the MTA runs without a forward host: caps say so, and the suite
+     * asks it nothing that needs one (those clauses are N/A). */
+    const char *fwd = hn_mta_desc_forward(im->desc) ? env->forward_host : NULL;
+    snprintf(im->smarthost, sizeof im->smarthost, "%s", fwd ? fwd : "");
     im->vars = (struct hn_mta_vars){
         .workdir = im->workdir, .netns = hn_netns_name(im->ns), .etc = hn_netns_etc(im->ns),
         .hostname = SMTP_HOSTNAME, .resolver = "127.0.0.1", .fixture_addr = "127.0.0.1",
-        .fixture_port = im->fixture_port, .smarthost = env->forward_host ? im->smarthost : NULL,
+        .fixture_port = im->fixture_port, .smarthost = fwd ? im->smarthost : NULL,
         .sink_port = "25", .nsaddr = HN_NETNS_ADDR, .recipient = NULL};
     if (hn_mta_expand(hn_mta_desc_log(im->desc), &im->vars, 0, &im->logpath, w, sizeof w)) {
         hn_mta_why(why, whylen, "%s: log: %s", t->name, w);
-        goto fail;
+        return -1;
     }
     for (size_t i = 0; i < hn_mta_desc_copy_etc_count(im->desc); i++) {
         char cmd[600];
@@ -440,12 +458,12 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
                  hn_netns_etc(im->ns));
         if (hn_netns_run(NULL, cmd, NULL, SMTP_CMD_TIMEOUT_MS, im->cmdlog, &es, w, sizeof w) || es) {
             why_with_logs(im, why, whylen, "copy-etc failed");
-            goto fail;
+            return -1;
         }
     }
     if (write_files(im, w, sizeof w)) {
         hn_mta_why(why, whylen, "%s: %s", t->name, w);
-        goto fail;
+        return -1;
     }
     size_t nprivs = hn_mta_desc_private_count(im->desc);
     if (root || nprivs) {
@@ -456,27 +474,30 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
             privs[i] = hn_mta_desc_private(im->desc, i);
         if (hn_netns_mounts(im->ns, root, im->workdir, privs, nprivs, w, sizeof w)) {
             hn_mta_why(why, whylen, "%s: %s", t->name, w);
-            goto fail;
+            return -1;
         }
     }
-    unsigned start_ms = hn_mta_desc_start_timeout(im->desc) * 1000u;
-    if (run_cmds(im, HN_MTA_CMD_SETUP, NULL, start_ms, why, whylen) ||
-        run_cmds(im, HN_MTA_CMD_START, NULL, start_ms, why, whylen))
-        goto fail;
+    return 0;
+}
+
+/* Starts each daemon command (exec: the PID kept is the daemon's own, not a shell's). */
+static int start_daemons(struct st_target *t, char *why, size_t whylen)
+{
+    struct smtp_impl *im = t->impl;
+    char w[512];
     for (size_t i = 0; i < hn_mta_desc_cmd_count(im->desc, HN_MTA_CMD_DAEMON); i++) {
         char *cmd = NULL;
         if (i >= SMTP_MAX_DAEMONS) {
             hn_mta_why(why, whylen, "%s: more than %d daemon commands", t->name,
                        SMTP_MAX_DAEMONS);
-            goto fail;
+            return -1;
         }
         if (hn_mta_expand(hn_mta_desc_cmd(im->desc, HN_MTA_CMD_DAEMON, i), &im->vars, 0, &cmd, w,
                           sizeof w)) {
             hn_mta_why(why, whylen, "daemon: %s", w);
-            goto fail;
+            return -1;
         }
         int pid = 0;
-        /* exec: the PID kept is the daemon's own, not a shell's */
         size_t len = strlen(cmd) + 8;
         char *ecmd = malloc(len);
         if (ecmd)
@@ -486,27 +507,35 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
         free(ecmd);
         free(cmd);
         if (st) {
-            hn_mta_why(why, whylen, "%s: daemon: %s", t->name, st == HN_MTA_NOMEM ? "out of memory" : w);
-            goto fail;
+            hn_mta_why(why, whylen, "%s: daemon: %s", t->name,
+                       st == HN_MTA_NOMEM ? "out of memory" : w);
+            return -1;
         }
         im->daemons[im->ndaemons++] = pid;
     }
-    /* Readiness: every ready command must succeed once, polled until the start bound. */
-    uint64_t deadline = hn_mta_now_ms() + start_ms;
+    return 0;
+}
+
+/* Readiness: every ready command must succeed once, polled until deadline_ms; a daemon that
+ * exits meanwhile ends the wait. */
+static int wait_ready(struct st_target *t, uint64_t deadline_ms, char *why, size_t whylen)
+{
+    struct smtp_impl *im = t->impl;
+    char w[512];
     for (size_t i = 0; i < hn_mta_desc_cmd_count(im->desc, HN_MTA_CMD_READY); i++) {
         char *cmd = NULL;
         if (hn_mta_expand(hn_mta_desc_cmd(im->desc, HN_MTA_CMD_READY, i), &im->vars, 0, &cmd, w,
                           sizeof w)) {
             hn_mta_why(why, whylen, "ready: %s", w);
-            goto fail;
+            return -1;
         }
         int es = 1;
-        while (hn_mta_now_ms() < deadline) {
+        while (hn_mta_now_ms() < deadline_ms) {
             if (!hn_netns_run(im->ns, cmd, NULL, 5000, im->cmdlog, &es, w, sizeof w) && !es)
                 break;
             if (daemon_died(t, why, whylen)) {
                 free(cmd);
-                goto fail;
+                return -1;
             }
             sleep_ms(50);
         }
@@ -516,16 +545,35 @@ static int smtp_open(struct st_target *t, const struct st_env *env, struct st_ca
                      hn_mta_desc_start_timeout(im->desc), cmd);
             free(cmd);
             why_with_logs(im, why, whylen, reason);
-            goto fail;
+            return -1;
         }
         free(cmd);
     }
-    if (daemon_died(t, why, whylen))
-        goto fail;
-    return 0;
-fail:
+    return daemon_died(t, why, whylen) ? -1 : 0;
+}
+
+static int smtp_open(struct st_target *t, const struct st_env *env, struct st_caps *caps,
+                     char *why, size_t whylen)
+{
+    struct smtp_impl *im = t->impl;
     smtp_close(t);
-    return -1;
+    if (open_caps(im, env, caps))
+        return 0;
+    if (open_preconditions(t, env, why, whylen))
+        return -1;
+    im->is_open = 1;
+    im->seq = 0;
+    unsigned start_ms = hn_mta_desc_start_timeout(im->desc) * 1000u;
+    if (open_workdir(t, env, why, whylen) || open_network(t, env, why, whylen) ||
+        open_files(t, env, why, whylen) ||
+        run_cmds(im, HN_MTA_CMD_SETUP, NULL, start_ms, why, whylen) ||
+        run_cmds(im, HN_MTA_CMD_START, NULL, start_ms, why, whylen) ||
+        start_daemons(t, why, whylen) ||
+        wait_ready(t, hn_mta_now_ms() + start_ms, why, whylen)) {
+        smtp_close(t);
+        return -1;
+    }
+    return 0;
 }
 
 /* Same recipient, ignoring case and a trailing dot on the domain. */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fx_proc.h"
 #include "hn_netns.h"
 #include "hn_smtp.h"
 
@@ -29,7 +30,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s FILE DNS_ADDR DNS_PORT [-f FORWARD_HOST] ITEM...\n", argv[0]);
         return 2;
     }
-    hn_netns_install_signal_cleanup();
+    fx_proc_install_signal_cleanup();
     const char *fwd = NULL;
     int first = 4;
     if (!strcmp(argv[4], "-f") && argc > 6) {

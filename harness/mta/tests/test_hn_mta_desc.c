@@ -163,7 +163,8 @@ static void test_any_mta(void **state)
     static const char text[] =
         "name relay\ndescription d\nforward yes\nrelay-only yes\nresolver-timeout 5\n"
         "root /var/cache/mxttl/roots/x\nroot-package opensmtpd ca-certificates\n"
-        "root-build npm install -g x@1.2.3\nprivate /var/spool/smtpd\nprivate /run/x\n"
+        "root-build npm install -g x@1.2.3\n"
+        "root-build-host npm install --prefix \"$MXTTL_ROOT/opt/x\" x@1.2.3\nprivate /var/spool/smtpd\nprivate /run/x\n"
         "check test -x /usr/sbin/smtpd\ndaemon smtpd -d -f @WORKDIR@/smtpd.conf\n"
         "stop true\ninject sendmail -f '' '@RECIPIENT@'\nlog @WORKDIR@/log\n";
     char why[256] = "";
@@ -179,6 +180,7 @@ static void test_any_mta(void **state)
     assert_int_equal(hn_mta_desc_cmd_count(d, HN_MTA_CMD_DAEMON), 1);
     assert_int_equal(hn_mta_desc_cmd_count(d, HN_MTA_CMD_START), 0);
     assert_int_equal(hn_mta_desc_cmd_count(d, HN_MTA_CMD_ROOT_BUILD), 1);
+    assert_int_equal(hn_mta_desc_cmd_count(d, HN_MTA_CMD_ROOT_BUILD_HOST), 1);
     assert_int_equal(hn_mta_desc_relay_only(d), 1);
     assert_int_equal(hn_mta_desc_resolver_timeout(d), 5);
     hn_mta_desc_free(d);

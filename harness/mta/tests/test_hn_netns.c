@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hn_mta_util.h"
 #include "hn_netns.h"
 
 static char *slurp(const char *path)
@@ -46,7 +47,8 @@ static int pid_alive(pid_t pid)
 static void test_lifecycle(void **state)
 {
     (void)state;
-    char why[512] = "", out[] = "/tmp/mxttl-test-netns-XXXXXX";
+    char why[512] = "", out[512];
+    assert_int_equal(hn_mta_tmp_template(out, sizeof out, "mxttl-test-netns"), 0);
     int fd = mkstemp(out);
     assert_true(fd >= 0);
     close(fd);
@@ -124,8 +126,9 @@ static void test_reap_stale(void **state)
         _exit(0);
     assert_true(dead > 0);
     waitpid(dead, NULL, 0);
-    char name[64], cmd[512], out[] = "/tmp/mxttl-test-stale-XXXXXX";
+    char name[64], cmd[1024], out[512];
     snprintf(name, sizeof name, "mxttl-%ld-7", (long)dead);
+    assert_int_equal(hn_mta_tmp_template(out, sizeof out, "mxttl-test-stale"), 0);
     int fd = mkstemp(out);
     assert_true(fd >= 0);
     close(fd);

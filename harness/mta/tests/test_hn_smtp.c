@@ -26,9 +26,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fx_proc.h"
 #include "fx_scenario.h"
 #include "fx_server.h"
 #include "hn_mta_desc.h"
+#include "hn_mta_util.h"
 #include "hn_netns.h"
 #include "hn_smtp.h"
 
@@ -205,8 +207,8 @@ static void test_mta(void **state)
 /* Writes a description into a temporary file; returns its path (static buffer). */
 static const char *write_desc(const char *text)
 {
-    static char path[64];
-    snprintf(path, sizeof path, "/tmp/mxttl-test-desc-XXXXXX");
+    static char path[512];
+    assert_int_equal(hn_mta_tmp_template(path, sizeof path, "mxttl-test-desc"), 0);
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
@@ -474,7 +476,7 @@ int main(int argc, char **argv)
         printf("SKIP: test_hn_smtp needs root (network namespaces)\n");
         return 77;
     }
-    hn_netns_install_signal_cleanup();
+    fx_proc_install_signal_cleanup();
     if (!strcmp(argv[1], "--robustness")) {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_teardown(test_start_fails, robust_teardown),
