@@ -6,7 +6,8 @@
 #      postfix and postfix+cache, then a full real-time mxttl run of each (wall time printed)
 #   2. installs exim4-daemon-light (removing postfix), runs the exim tests and a full run
 #   3. "roots": MTAs that run in a Debian root filesystem of their own (targets/*.mta with a
-#      `root` line: OpenSMTPD, ...) -- installs mmdebstrap, builds or reuses each root with
+#      `root` line: OpenSMTPD, Sendmail, chasquid, Haraka) -- installs mmdebstrap (and npm
+#      when the host has none: Haraka's root is filled by the host's npm), builds or reuses each root with
 #      targets/mkroot.sh (cached in /var/cache/mxttl/roots; build time printed), runs their
 #      tests and a full run of each. Nothing is installed on the host for them.
 #
@@ -74,6 +75,10 @@ if [ -z "$only" ] || [ "$only" = exim ]; then
 fi
 if [ -z "$only" ] || [ "$only" = roots ]; then
     apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends mmdebstrap >/dev/null
+    # root-build-host lines (targets/mkroot.sh) run the host's npm.
+    if grep -q '^root-build-host[[:space:]]\{1,\}npm ' targets/*.mta && ! command -v npm >/dev/null; then
+        apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends npm >/dev/null
+    fi
     rooted=$(grep -l '^root[[:space:]]' targets/*.mta)
     start=$(date +%s)
     # shellcheck disable=SC2086 # one word per description file

@@ -264,16 +264,16 @@ void st_play_run_on(struct st_play *p, const struct fx_scenario *sc, struct st_t
     p->virtual_time = virtual_time;
     struct fx_server *srv = NULL;
     int opened = 0;
-    const char *tmp = getenv("TMPDIR");
+    const char *tmp = fx_tmp_base();
     char wdbuf[512];
-    snprintf(wdbuf, sizeof wdbuf, "%s/mxttl-play-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    snprintf(wdbuf, sizeof wdbuf, "%s/mxttl-play-XXXXXX", tmp);
     char *wd = mkdtemp(wdbuf);
     if (!wd) {   /* TMPDIR unusable: /tmp */
         snprintf(wdbuf, sizeof wdbuf, "/tmp/mxttl-play-XXXXXX");
         wd = mkdtemp(wdbuf);
     }
     if (!wd) {
-        play_fail(p, "cannot create a work directory in %s: %s", tmp && *tmp ? tmp : "/tmp",
+        play_fail(p, "cannot create a work directory in %s: %s", tmp,
                   strerror(errno));
     } else if (play_fixture(p, shared, dnsmasq, &srv) == 0) {
         uint64_t open0 = rc_clock_mono_us();
