@@ -140,7 +140,8 @@ int st_spec_from_str(const char *s, enum st_spec *out);
       "A malformed answer is a temporary failure, never a route, and is never cached.")           \
     X(COM8, "COM-8", ST_LEVEL_MUST, ST_SPEC_BOTH,                                                 \
       st_judge_com8,                                                                              \
-      "no more DNS queries than the identical spelling asked just before, at the same time",      \
+      "legacy: no more DNS queries than the identical spelling before, at the same time; ttl: "   \
+      "new spellings ask DNS no more often than identical repeats at the same times",             \
       "Domain keys are case-insensitive and a trailing dot does not make a second entry: a "      \
       "lookup differing only in case or a trailing dot causes no more DNS queries than an "       \
       "identical repeat would.")                                                                  \

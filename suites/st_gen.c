@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -397,6 +398,58 @@ static uint64_t lookup_time(struct gen *g)
     return pick_moment(g);
 }
 
+/* Whether a lookup of d (any spelling) is already at time t. */
+static int domain_at(const struct gen *g, const char *d, uint64_t t)
+{
+    size_t l = strlen(d);
+    for (size_t i = 0; i < g->nlk; i++)
+        if (g->lk[i].t_ms == t && strncasecmp(g->lk[i].domain, d, l) == 0 &&
+            (g->lk[i].domain[l] == '\0' || strcmp(g->lk[i].domain + l, ".") == 0))
+            return 1;
+    return 0;
+}
+
+/* Whether spelling v is one of d's lookups so far. */
+static int spelled(const struct gen *g, const char *v)
+{
+    for (size_t i = 0; i < g->nlk; i++)
+        if (strcmp(g->lk[i].domain, v) == 0)
+            return 1;
+    return 0;
+}
+
+/* COM-8 in TTL mode is judged over many lookups at one instant (SPEC.md): d, then
+ * ST_GEN_SPELL_REPEATS identical repeats and as many new variant spellings in a random order,
+ * at a time no other lookup of d uses. */
+static void spelling_burst(struct gen *g, const char *d)
+{
+    uint64_t t = lookup_time(g);
+    if (domain_at(g, d, t) || g->nlk + 1 + (size_t)2 * ST_GEN_SPELL_REPEATS > MAX_LOOKUPS)
+        return;
+    char v[ST_GEN_SPELL_REPEATS][100];
+    size_t nv = 0;
+    for (unsigned tries = 0; nv < ST_GEN_SPELL_REPEATS && tries < 200; tries++) {
+        spell(g, d, v[nv], sizeof v[nv]);
+        int dup = strcmp(v[nv], d) == 0 || spelled(g, v[nv]);
+        for (size_t j = 0; j < nv; j++)
+            dup |= strcmp(v[j], v[nv]) == 0;
+        nv += !dup;
+    }
+    unsigned char slot[2 * ST_GEN_SPELL_REPEATS];   /* 1: a variant */
+    size_t ns = ST_GEN_SPELL_REPEATS + nv;
+    for (size_t i = 0; i < ns; i++)
+        slot[i] = i >= ST_GEN_SPELL_REPEATS;
+    for (size_t i = ns - 1; i > 0; i--) {
+        unsigned j = below(&g->r, (unsigned)i + 1);
+        unsigned char x = slot[i];
+        slot[i] = slot[j];
+        slot[j] = x;
+    }
+    add_lookup(g, t, 0, d);
+    for (size_t i = 0, k = 0; i < ns; i++)
+        add_lookup(g, t, 0, slot[i] ? v[k++] : d);
+}
+
 static void case_lookups(struct gen *g, const char *d)
 {
     unsigned n = 1 + below(&g->r, 4);
@@ -417,6 +470,8 @@ static void case_lookups(struct gen *g, const char *d)
             add_lookup(g, t, 0, d);
         }
     }
+    if (chance(&g->r, g->cfg->real_time ? 5 : 12))
+        spelling_burst(g, d);
 }
 
 static int cmp_lookup(const void *a, const void *b)

@@ -4,9 +4,11 @@
  * example for anyone wrapping their own mail server's route cache.
  *
  *   mxttl-model-driver [--mode legacy|ttl] [--faults F,F...] [--variants V,V...] [--capacity N]
- *                      [--timeout-ms MS] [--tcp]
+ *                      [--timeout-ms MS] [--tcp] [--seed N]
  *
  * Faults and variants are the model's (`mxttl list targets`); variants are TTL mode only.
+ * --seed seeds the cache's random state (the order of equal preferences, evict-random's
+ * drops); default 1, as the in-process model:.
  * DNS goes over UDP, a truncated answer asked again over TCP; --tcp asks everything over TCP.
  *
  * Exit status: 0 after QUIT or end of input, 2 on bad options or a protocol error (after an
@@ -33,6 +35,7 @@ struct state {
     size_t capacity;
     unsigned timeout_ms;
     int tcp_only;
+    uint64_t seed;
     struct rc_vclock *vc;
     struct rc_resolver *res;
     struct rc_cache *cache;
@@ -90,6 +93,7 @@ static int configure(struct state *s, const struct hn_request *rq, char *why, si
     cfg.mode = s->mode;
     cfg.faults = s->faults;
     cfg.variants = s->variants;
+    cfg.seed = s->seed;
     cfg.capacity = rq->capacity ? rq->capacity : s->capacity;
     cfg.forward_host = rq->forward[0] ? rq->forward : NULL;
     if (rc_cache_new(&s->cache, &cfg, s->res, clock, why, whylen) != RC_OK)
@@ -138,7 +142,7 @@ static int names(const char *v, int (*from)(const char *, unsigned *), unsigned 
 
 int main(int argc, char **argv)
 {
-    struct state s = {.mode = RC_MODE_TTL, .capacity = 1000, .timeout_ms = 400};
+    struct state s = {.mode = RC_MODE_TTL, .capacity = 1000, .timeout_ms = 400, .seed = 1};
     for (int i = 1; i < argc && argv[i]; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         unsigned long n;
@@ -163,11 +167,14 @@ int main(int argc, char **argv)
                    positive(v, UINT_MAX, &n) == 0) {
             s.timeout_ms = (unsigned)n;
             i++;
+        } else if (strcmp(argv[i], "--seed") == 0 && v && positive(v, ULONG_MAX, &n) == 0) {
+            s.seed = n;
+            i++;
         } else if (strcmp(argv[i], "--tcp") == 0) {
             s.tcp_only = 1;
         } else {
             fprintf(stderr, "usage: mxttl-model-driver [--mode legacy|ttl] [--faults F,...] [--variants V,...] "
-                            "[--capacity N] [--timeout-ms MS] [--tcp]\n");
+                            "[--capacity N] [--timeout-ms MS] [--tcp] [--seed N]\n");
             return 2;
         }
     }

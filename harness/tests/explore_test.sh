@@ -1,12 +1,13 @@
 #!/bin/sh
-# explore_test.sh MXTTL TARGET CLAUSE SEED COUNT
+# explore_test.sh MXTTL TARGET CLAUSE SEED COUNT [MAXLINES]
 # Runs `mxttl explore --target TARGET --seed SEED --count COUNT` in a temporary directory.
 # CLAUSE "-": the target must conform over every clause (exit 0, no minimal scenario written).
-# Otherwise explore judges only CLAUSE (--clause) and must: exit 1, CLAUSE FAILs, DIR/minimal/<target>-<clause>.scn has at most 15 lines that
-# are not comments, `mxttl fixture check` accepts it, and replaying DIR/minimal with
+# Otherwise explore judges only CLAUSE (--clause) and must: exit 1, CLAUSE FAILs,
+# DIR/minimal/<target>-<clause>.scn has at most MAXLINES (default 15) lines that are not
+# comments, `mxttl fixture check` accepts it, and replaying DIR/minimal with
 # `mxttl run --scenarios DIR/minimal --target TARGET` FAILs the same clause (exit 1).
 set -u
-MXTTL=$1 TARGET=$2 CLAUSE=$3 SEED=$4 COUNT=$5
+MXTTL=$1 TARGET=$2 CLAUSE=$3 SEED=$4 COUNT=$5 MAXLINES=${6:-15}
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/mxttl-explore-test-XXXXXX") || exit 1
 trap 'rm -rf "$DIR"' EXIT INT TERM
 fail() { echo "FAIL: $*"; exit 1; }
@@ -32,7 +33,8 @@ MIN="$DIR/r/minimal/$SAFE-$(printf '%s' "$CLAUSE" | tr 'A-Z' 'a-z').scn"
 echo "--- $MIN"
 cat "$MIN"
 LINES=$(grep -cv '^[[:space:]]*\(#\|$\)' "$MIN")
-[ "$LINES" -le 15 ] || fail "minimal scenario has $LINES lines that are not comments, want <= 15"
+[ "$LINES" -le "$MAXLINES" ] ||
+    fail "minimal scenario has $LINES lines that are not comments, want <= $MAXLINES"
 "$MXTTL" fixture check "$MIN" >/dev/null || fail "mxttl fixture check refuses $MIN"
 grep -q "^# Replay: mxttl run --scenarios $DIR/r/minimal --target" "$MIN" ||
     fail "no replay command in $MIN"

@@ -8,7 +8,11 @@
  *     is not held to having cached the route DNS gave;
  *   - a null MX reported as a route to "." : COM-3 FAIL (not ERROR);
  *   - a route of 30 exchangers with 50-character names: judged (COM-1 PASS), no length limit;
- *   - a clause no play covers: NOT-RUN, not ERROR.
+ *   - a clause no play covers: NOT-RUN, not ERROR;
+ *   - COM-8 on the case-and-dot scenario: a case-sensitive cache FAILs in both modes, while in
+ *     TTL mode no target whose asking DNS does not depend on the spelling FAILs (asking every
+ *     time, at every other lookup, or dropping at random over thousands of seeds); too few
+ *     lookups at one instant are not judged.
  * Hermetic: no fixture runs; scenarios are parsed from text.
  */
 #include <setjmp.h>
@@ -302,6 +306,138 @@ static void uncovered_is_not_run(void **state)
     result_clear(&cr);
 }
 
+
+/* ---- COM-8 ---- */
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = calloc(1, 1 << 16);
+    assert_non_null(buf);
+    size_t n = fread(buf, 1, (1 << 16) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Plays sc's lookups (all of mail.case-and-dot.test's route) with asked[i] saying whether
+ * lookup i asked DNS, and judges COM-8 against spec. */
+static enum st_verdict com8_of(const struct fx_scenario *sc, const int *asked,
+                               enum st_spec spec, char **note)
+{
+    struct st_play p;
+    play_init(&p, sc);
+    size_t n = fx_scenario_action_count(sc);
+    assert_true(n + 1 <= p.obs_cap);
+    for (size_t i = 0; i < n; i++)
+        play_add(&p, i, 0.0, "route 10 mx.mail.case-and-dot.test 127.0.0.80",
+                 asked[i] ? "MX mail.case-and-dot.test 0 0.0; A mx.mail.case-and-dot.test 0 0.0"
+                          : "");
+    struct st_clause_result cr = judge(&p, "COM-8", spec);
+    enum st_verdict v = cr.verdict;
+    if (note) {
+        *note = cr.note;
+        cr.note = NULL;
+    }
+    result_clear(&cr);
+    st_play_clear(&p);
+    return v;
+}
+
+static struct fx_scenario *case_and_dot(void)
+{
+    char *text = slurp(MXTTL_SCENARIOS "/case-and-dot.scn");
+    struct fx_scenario *sc = parse(text);
+    free(text);
+    return sc;
+}
+
+/* What a case-sensitive cache does: asks at each spelling it has not seen (the trailing dot
+ * aside, as the model's fault keeps it). */
+static void case_sensitive_asks(const struct fx_scenario *sc, int *asked)
+{
+    size_t n = fx_scenario_action_count(sc);
+    for (size_t i = 0; i < n; i++) {
+        const char *d = fx_scenario_action(sc, i)->domain;
+        size_t l = strlen(d) - (d[strlen(d) - 1] == '.');
+        asked[i] = 1;
+        for (size_t j = 0; j < i && asked[i]; j++) {
+            const char *e = fx_scenario_action(sc, j)->domain;
+            asked[i] = !(strlen(e) - (e[strlen(e) - 1] == '.') == l && strncmp(d, e, l) == 0);
+        }
+    }
+}
+
+static void com8_case_sensitive_fails(void **state)
+{
+    (void)state;
+    struct fx_scenario *sc = case_and_dot();
+    int asked[64] = {0};
+    case_sensitive_asks(sc, asked);
+    assert_int_equal(com8_of(sc, asked, ST_SPEC_TTL, NULL), ST_FAIL);
+    assert_int_equal(com8_of(sc, asked, ST_SPEC_LEGACY, NULL), ST_FAIL);
+    fx_scenario_free(sc);
+}
+
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* TTL mode: asking that does not depend on the spelling never FAILs -- every time, only the
+ * first, at every other lookup (a pattern the random order of the scenario does not follow),
+ * or dropping the entry at one lookup in three, at random, over 5,000 seeds. */
+static void com8_spelling_blind_passes(void **state)
+{
+    (void)state;
+    struct fx_scenario *sc = case_and_dot();
+    size_t n = fx_scenario_action_count(sc);
+    int asked[64];
+    for (int pattern = 0; pattern < 4; pattern++) {
+        for (size_t i = 0; i < n; i++)
+            asked[i] = pattern == 0 ? 1 : pattern == 1 ? i == 0 : (i % 2) == (size_t)(pattern - 2);
+        asked[0] = 1;
+        assert_int_equal(com8_of(sc, asked, ST_SPEC_TTL, NULL), ST_PASS);
+    }
+    for (uint64_t seed = 1; seed <= 5000; seed++) {
+        uint64_t r = seed;
+        asked[0] = 1;
+        for (size_t i = 1; i < n; i++)
+            asked[i] = splitmix(&r) % 3 == 0;
+        if (com8_of(sc, asked, ST_SPEC_TTL, NULL) != ST_PASS)
+            fail_msg("COM-8 FAILs a random dropper (seed %llu)", (unsigned long long)seed);
+    }
+    fx_scenario_free(sc);
+}
+
+/* Too few lookups at one instant to show a chance below 10^-6: not judged (not run), with
+ * the reason -- even for a case-sensitive cache; legacy mode judges the pairs. */
+static void com8_too_few_not_judged(void **state)
+{
+    (void)state;
+    struct fx_scenario *sc = parse("scenario few\ndescription x\nclauses COM-8\nstep 0\n"
+                                   "mail.case-and-dot.test. 300 IN MX 10 mx.mail.case-and-dot.test.\n"
+                                   "mx.mail.case-and-dot.test. 300 IN A 127.0.0.80\n"
+                                   "lookup 0 mail.case-and-dot.test\n"
+                                   "lookup 0 mail.case-and-dot.test\n"
+                                   "lookup 0 MAIL.case-and-dot.test\n"
+                                   "lookup 0 mail.case-and-dot.test\n"
+                                   "lookup 0 mail.CASE-and-dot.test\n");
+    int asked[5] = {1, 0, 1, 0, 1};
+    char *note = NULL;
+    assert_int_equal(com8_of(sc, asked, ST_SPEC_TTL, &note), ST_NOTRUN);
+    assert_non_null(note);
+    if (!strstr(note, "not judged"))
+        fail_msg("note: %s", note);
+    free(note);
+    assert_int_equal(com8_of(sc, asked, ST_SPEC_LEGACY, NULL), ST_FAIL);
+    fx_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +448,9 @@ int main(void)
         cmocka_unit_test(route_to_root_fails_com3),
         cmocka_unit_test(long_route_judged),
         cmocka_unit_test(uncovered_is_not_run),
+        cmocka_unit_test(com8_case_sensitive_fails),
+        cmocka_unit_test(com8_spelling_blind_passes),
+        cmocka_unit_test(com8_too_few_not_judged),
     };
     return cmocka_run_group_tests_name("st_verdicts", tests, NULL, NULL);
 }
