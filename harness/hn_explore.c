@@ -457,311 +457,256 @@ static int usage_error(const char *fmt, const char *a, const char *b)
     return XS_USAGE;
 }
 
-int hn_explore_main(int argc, char **argv, const volatile sig_atomic_t *stop)
+/* What the command line said beyond struct explore's fields. */
+struct xopts {
+    const char *spec_opt;   /* --spec, NULL: each target's own */
+    const char *report;     /* --report DIR */
+    int seed_given, time_given, cases_given;
+    double dur;             /* --for, seconds; 0: --count */
+    unsigned jobs;          /* --jobs, 0: the default for the time mode */
+};
+
+/* Reads one option o with its value v into x and xo. 0, or XS_USAGE (printed). */
+static int parse_option(struct explore *x, struct xopts *xo, const char *o, const char *v)
 {
-    static const volatile sig_atomic_t never;
-    struct explore x;
-    memset(&x, 0, sizeof x);
-    x.stop = stop ? stop : &never;
-    st_gen_config_init(&x.gcfg);
-    x.virtual_time = 1;
-    x.t = calloc((size_t)argc + 2, sizeof *x.t);
-    const char *spec_opt = NULL, *report = "mxttl-explore";
-    int seed_given = 0, time_given = 0, cases_given = 0;
-    double dur = 0;
-    unsigned jobs = 0;
-    char why[1400] = "";
-    int rc = XS_USAGE;
-    struct st_run *run = NULL;
-    if (!x.t)
-        return XS_INFRA;
-    pthread_mutex_init(&x.mu, NULL);
+    char why[1400] = "", *end;
+    if (strcmp(o, "--target") == 0) {
+        if (hn_target_parse(v, &x->t[x->nt].desc, why, sizeof why) != 0)
+            return usage_error("--target: %s%s", why, "");
+        x->nt++;
+    } else if (strcmp(o, "--spec") == 0) {
+        enum st_spec s;
+        if (st_spec_from_str(v, &s) != 0)
+            return usage_error("--spec %s: want legacy or ttl%s", v, "");
+        xo->spec_opt = v;
+    } else if (strcmp(o, "--seed") == 0) {
+        errno = 0;
+        x->seed = strtoull(v, &end, 0);
+        if (errno || *end || v[0] == '-' || !v[0])
+            return usage_error("--seed %s: want a number (decimal or 0x hex)%s", v, "");
+        xo->seed_given = 1;
+    } else if (strcmp(o, "--count") == 0) {
+        errno = 0;
+        unsigned long long n = strtoull(v, &end, 10);
+        if (errno || *end || v[0] == '-' || n < 1 || n > 1000000000ull)
+            return usage_error("--count %s: want 1..1000000000%s", v, "");
+        x->count = n;
+    } else if (strcmp(o, "--for") == 0) {
+        xo->dur = parse_duration(v);
+        if (xo->dur <= 0)
+            return usage_error("--for %s: want a duration such as 60s, 10m or 1h%s", v, "");
+    } else if (strcmp(o, "--time") == 0) {
+        xo->time_given = 1;
+        if (strcmp(v, "virtual") != 0 && strcmp(v, "real") != 0)
+            return usage_error("--time %s: want virtual or real%s", v, "");
+        x->virtual_time = strcmp(v, "virtual") == 0;
+    } else if (strcmp(o, "--jobs") == 0 || strcmp(o, "--cases") == 0) {
+        long n = strtol(v, &end, 10);
+        if (*end || n < 1 || n > 64)
+            return usage_error("%s %s: want 1..64", o, v);
+        if (o[2] == 'j') {
+            xo->jobs = (unsigned)n;
+        } else {
+            x->gcfg.cases = (unsigned)n;
+            xo->cases_given = 1;
+        }
+    } else if (strcmp(o, "--clause") == 0) {
+        const struct st_clause *cl = st_clause_find(v);
+        if (!cl)
+            return usage_error("--clause %s: unknown clause (see mxttl list clauses)%s", v, "");
+        x->on[cl->sym] = 1;
+        x->only = 1;
+    } else if (strcmp(o, "--report") == 0) {
+        xo->report = v;
+    } else if (strcmp(o, "--emit") == 0) {
+        if (mkdir_p(v) != 0)
+            return usage_error("--emit %s: cannot create the directory%s", v, "");
+        x->emit = v;
+    } else {
+        if (access(v, X_OK) != 0)
+            return usage_error("--dnsmasq %s: not an executable file%s", v, "");
+        x->dnsmasq = v;
+    }
+    return 0;
+}
+
+/* Reads argv[2..] into x and xo. 0, or XS_USAGE (printed). */
+static int parse_options(struct explore *x, struct xopts *xo, int argc, char **argv)
+{
+    static const char *const takes[] = {"--target", "--spec",   "--seed",    "--count",
+                                        "--for",    "--time",   "--jobs",    "--report",
+                                        "--dnsmasq", "--cases", "--emit",    "--clause"};
     for (int i = 2; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        static const char *const takes[] = {"--target", "--spec",   "--seed",
-                                            "--count",  "--for",    "--time",
-                                            "--jobs",   "--report", "--dnsmasq",
-                                            "--cases",  "--emit",   "--clause"};
         int known = 0;
         for (size_t k = 0; k < sizeof takes / sizeof takes[0]; k++)
             known |= strcmp(o, takes[k]) == 0;
-        if (!known) {
-            rc = usage_error("unknown option \"%s\"%s", o, "");
-            goto out;
-        }
-        if (!v) {
-            rc = usage_error("%s needs a value%s", o, "");
-            goto out;
-        }
+        if (!known)
+            return usage_error("unknown option \"%s\"%s", o, "");
+        if (!v)
+            return usage_error("%s needs a value%s", o, "");
         i++;
-        char *end;
-        if (strcmp(o, "--target") == 0) {
-            if (hn_target_parse(v, &x.t[x.nt].desc, why, sizeof why) != 0) {
-                rc = usage_error("--target: %s%s", why, "");
-                goto out;
-            }
-            x.nt++;
-        } else if (strcmp(o, "--spec") == 0) {
-            enum st_spec s;
-            if (st_spec_from_str(v, &s) != 0) {
-                rc = usage_error("--spec %s: want legacy or ttl%s", v, "");
-                goto out;
-            }
-            spec_opt = v;
-        } else if (strcmp(o, "--seed") == 0) {
-            errno = 0;
-            x.seed = strtoull(v, &end, 0);
-            if (errno || *end || v[0] == '-' || !v[0]) {
-                rc = usage_error("--seed %s: want a number (decimal or 0x hex)%s", v, "");
-                goto out;
-            }
-            seed_given = 1;
-        } else if (strcmp(o, "--count") == 0) {
-            errno = 0;
-            unsigned long long n = strtoull(v, &end, 10);
-            if (errno || *end || v[0] == '-' || n < 1 || n > 1000000000ull) {
-                rc = usage_error("--count %s: want 1..1000000000%s", v, "");
-                goto out;
-            }
-            x.count = n;
-        } else if (strcmp(o, "--for") == 0) {
-            dur = parse_duration(v);
-            if (dur <= 0) {
-                rc = usage_error("--for %s: want a duration such as 60s, 10m or 1h%s", v, "");
-                goto out;
-            }
-        } else if (strcmp(o, "--time") == 0) {
-            time_given = 1;
-            if (strcmp(v, "virtual") == 0)
-                x.virtual_time = 1;
-            else if (strcmp(v, "real") == 0)
-                x.virtual_time = 0;
-            else {
-                rc = usage_error("--time %s: want virtual or real%s", v, "");
-                goto out;
-            }
-        } else if (strcmp(o, "--jobs") == 0) {
-            long n = strtol(v, &end, 10);
-            if (*end || n < 1 || n > 64) {
-                rc = usage_error("--jobs %s: want 1..64%s", v, "");
-                goto out;
-            }
-            jobs = (unsigned)n;
-        } else if (strcmp(o, "--cases") == 0) {
-            long n = strtol(v, &end, 10);
-            if (*end || n < 1 || n > 64) {
-                rc = usage_error("--cases %s: want 1..64%s", v, "");
-                goto out;
-            }
-            x.gcfg.cases = (unsigned)n;
-            cases_given = 1;
-        } else if (strcmp(o, "--clause") == 0) {
-            const struct st_clause *cl = st_clause_find(v);
-            if (!cl) {
-                rc = usage_error("--clause %s: unknown clause (see mxttl list clauses)%s", v, "");
-                goto out;
-            }
-            x.on[cl->sym] = 1;
-            x.only = 1;
-        } else if (strcmp(o, "--report") == 0) {
-            report = v;
-        } else if (strcmp(o, "--emit") == 0) {
-            if (mkdir_p(v) != 0) {
-                rc = usage_error("--emit %s: cannot create the directory%s", v, "");
-                goto out;
-            }
-            x.emit = v;
-        } else {
-            if (access(v, XS_OK) != 0) {
-                rc = usage_error("--dnsmasq %s: not an executable file%s", v, "");
-                goto out;
-            }
-            x.dnsmasq = v;
-        }
+        int rc = parse_option(x, xo, o, v);
+        if (rc != 0)
+            return rc;
     }
-    if (x.count && dur > 0) {
-        rc = usage_error("--count and --for exclude each other%s%s", "", "");
-        goto out;
+    if (x->count && xo->dur > 0)
+        return usage_error("--count and --for exclude each other%s%s", "", "");
+    return 0;
+}
+
+/* Fills in what the options left open: count, targets, time mode, cases, jobs, seed, and each
+ * target's spec (a driver is started to read its greeting). 0, or XS_INFRA (printed). */
+static int settle(struct explore *x, struct xopts *xo)
+{
+    char why[1400] = "";
+    if (!x->count && xo->dur <= 0)
+        x->count = DEFAULT_COUNT;
+    if (x->nt == 0) {
+        hn_target_parse("model:legacy", &x->t[x->nt++].desc, why, sizeof why);
+        hn_target_parse("model:ttl", &x->t[x->nt++].desc, why, sizeof why);
     }
-    if (!x.count && dur <= 0)
-        x.count = DEFAULT_COUNT;
-    if (x.nt == 0) {
-        hn_target_parse("model:legacy", &x.t[x.nt++].desc, why, sizeof why);
-        hn_target_parse("model:ttl", &x.t[x.nt++].desc, why, sizeof why);
-    }
-    for (size_t i = 0; i < x.nt && !time_given; i++)
-        if (x.t[i].desc.kind == HN_TARGET_SMTP) {
-            x.virtual_time = 0;
+    for (size_t i = 0; i < x->nt && !xo->time_given; i++)
+        if (x->t[i].desc.kind == HN_TARGET_SMTP) {
+            x->virtual_time = 0;
             fprintf(stderr, "mxttl explore: %s runs on the wall clock: real time\n",
-                    x.t[i].desc.name);
+                    x->t[i].desc.name);
             break;
         }
-    x.gcfg.real_time = !x.virtual_time;
-    if (!cases_given)
-        x.gcfg.cases = x.virtual_time ? 32 : 4;
-    if (!jobs)
-        jobs = x.virtual_time ? 2 : 8;
-    if (!seed_given)
-        x.seed = st_gen_fresh_seed();
-    for (size_t i = 0; i < x.nt; i++) {
-        struct xtarget *t = &x.t[i];
+    x->gcfg.real_time = !x->virtual_time;
+    if (!xo->cases_given)
+        x->gcfg.cases = x->virtual_time ? 32 : 4;
+    if (!xo->jobs)
+        xo->jobs = x->virtual_time ? 2 : 8;
+    if (!xo->seed_given)
+        x->seed = st_gen_fresh_seed();
+    for (size_t i = 0; i < x->nt; i++) {
+        struct xtarget *t = &x->t[i];
         t->st.name = t->desc.name;
         t->st.make = hn_target_make;
         t->st.ctx = &t->desc;
-        if (spec_opt) {
-            st_spec_from_str(spec_opt, &t->st.spec);
+        if (xo->spec_opt) {
+            st_spec_from_str(xo->spec_opt, &t->st.spec);
         } else if (hn_target_default_spec(&t->desc, &t->st.spec, why, sizeof why) != 0) {
             fprintf(stderr, "mxttl explore: target %s: %s\n", t->desc.name, why);
-            rc = XS_INFRA;
-            goto out;
+            return XS_INFRA;
         }
     }
-    char mindir[4096];
-    snprintf(mindir, sizeof mindir, "%s/minimal", report);
-    if (mkdir_p(mindir) != 0) {
-        fprintf(stderr, "mxttl explore: --report %s: cannot create %s: %s\n", report, mindir,
-                strerror(errno));
-        rc = XS_USAGE;
-        goto out;
-    }
-    clear_minimal(mindir);
+    return 0;
+}
 
-    printf("mxttl explore: seed %llu (replay with --seed %llu), %s time, %u case(s) per "
-           "scenario, ",
-           (unsigned long long)x.seed, (unsigned long long)x.seed,
-           x.virtual_time ? "virtual" : "real", x.gcfg.cases);
-    if (x.count)
-        printf("%llu scenarios\n", (unsigned long long)x.count);
-    else
-        printf("for %.0f s\n", dur);
-    fflush(stdout);
-    double t0 = mono();
-    x.deadline = dur > 0 ? t0 + dur : 0;
+/* Runs fn on x in `jobs` threads and waits for them; while they run, shows progress on a
+ * terminal (generating) until the count, the deadline or the stop flag ends it. -1 when no
+ * thread could be made. */
+static int run_threads(struct explore *x, void *(*fn)(void *), unsigned jobs, double t0,
+                       int show)
+{
     pthread_t *th = calloc(jobs, sizeof *th);
-    if (!th) {
-        rc = XS_INFRA;
-        goto out;
-    }
+    if (!th)
+        return -1;
     unsigned started = 0;
     for (unsigned j = 0; j < jobs; j++)
-        if (pthread_create(&th[j], NULL, worker, &x) == 0)
+        if (pthread_create(&th[j], NULL, fn, x) == 0)
             started++;
-    int tty = isatty(2);
     for (;;) {
-        pthread_mutex_lock(&x.mu);
-        int over = *x.stop || (x.count ? x.next >= x.count : mono() >= x.deadline);
-        pthread_mutex_unlock(&x.mu);
+        pthread_mutex_lock(&x->mu);
+        int over = !show || *x->stop || (x->count ? x->next >= x->count : mono() >= x->deadline);
+        pthread_mutex_unlock(&x->mu);
         if (over)
             break;
-        if (tty)
-            progress(&x, t0, 0);
+        progress(x, t0, 0);
         struct timespec ts = {0, 250L * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
     for (unsigned j = 0; j < started; j++)
         pthread_join(th[j], NULL);
     free(th);
-    double gen_s = mono() - t0;
-    if (tty)
-        progress(&x, t0, 1);
-    if (x.found && !x.emit && !*x.stop) {
-        if (tty)
-            fprintf(stderr, "mxttl explore: shrinking %llu finding(s) ...\n",
-                    (unsigned long long)x.found);
-        th = calloc(jobs, sizeof *th);
-        started = 0;
-        for (unsigned j = 0; th && j < jobs; j++)
-            if (pthread_create(&th[j], NULL, shrinker, &x) == 0)
-                started++;
-        for (unsigned j = 0; j < started; j++)
-            pthread_join(th[j], NULL);
-        free(th);
-    }
+    return started ? 0 : -1;
+}
 
-    if (x.emit) {
-        printf("mxttl explore: %llu scenarios written to %s\n", (unsigned long long)x.done,
-               x.emit);
-        if (x.errors)
-            fprintf(stderr, "mxttl explore: %s\n", x.first_error);
-        rc = x.errors ? XS_INFRA : XS_OK;
-        goto out;
-    }
-    /* the findings: shrink, write, replay */
-    run = st_run_new();
-    if (!run) {
-        rc = XS_INFRA;
-        goto out;
-    }
-    {
-        char stamp[32];
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        st_set_str(&run->started, stamp);
-        st_set_str(&run->mxttl_version, MXTTL_VERSION);
-        char cmd[4096];
-        int n = snprintf(cmd, sizeof cmd, "mxttl explore --seed %llu",
-                         (unsigned long long)x.seed);
-        for (int i = 2; i < argc && n > 0 && (size_t)n < sizeof cmd; i++) {
-            if (strcmp(argv[i], "--seed") == 0) {
-                i++;
-                continue;
-            }
-            n += snprintf(cmd + n, sizeof cmd - (size_t)n, " %s", argv[i]);
+/* The report's run: start time, version, the command that replays it (with the seed). NULL
+ * when out of memory. Caller frees with st_run_free. */
+static struct st_run *new_run(const struct explore *x, int argc, char **argv)
+{
+    struct st_run *run = st_run_new();
+    if (!run)
+        return NULL;
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    st_set_str(&run->started, stamp);
+    st_set_str(&run->mxttl_version, MXTTL_VERSION);
+    char cmd[4096];
+    int n = snprintf(cmd, sizeof cmd, "mxttl explore --seed %llu", (unsigned long long)x->seed);
+    for (int i = 2; i < argc && n > 0 && (size_t)n < sizeof cmd; i++) {
+        if (strcmp(argv[i], "--seed") == 0) {
+            i++;
+            continue;
         }
-        st_set_str(&run->command, cmd);
-        st_set_str(&run->time_mode, x.virtual_time ? "virtual" : "real");
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " %s", argv[i]);
     }
-    int any_fail = 0, lost = 0;
-    for (size_t i = 0; i < x.nt; i++) {
-        struct xtarget *t = &x.t[i];
+    st_set_str(&run->command, cmd);
+    st_set_str(&run->time_mode, x->virtual_time ? "virtual" : "real");
+    return run;
+}
+
+/* One clause result per (target, applicable clause): a shrunk, written and replayed finding,
+ * or the worst other verdict over the generated scenarios. 0, or -1 out of memory; *any_fail
+ * and *lost (a finding the shrinker could not reproduce or write) set when so. */
+static int add_results(struct explore *x, struct st_run *run, const char *mindir,
+                       const char *report, int *any_fail, int *lost)
+{
+    for (size_t i = 0; i < x->nt; i++) {
+        struct xtarget *t = &x->t[i];
         struct st_target_result *tr =
             st_run_add_target(run, t->desc.name, st_spec_str(t->st.spec));
-        if (!tr) {
-            rc = XS_INFRA;
-            goto out;
-        }
+        if (!tr)
+            return -1;
         for (size_t c = 0; c < ST_CLAUSE_COUNT; c++) {
             const struct st_clause *cl = st_clause_at(c);
-            if (!st_clause_applies(cl, t->st.spec) || (x.only && !x.on[c]))
+            if (!st_clause_applies(cl, t->st.spec) || (x->only && !x->on[c]))
                 continue;
             struct st_clause_result *cr =
                 st_target_add_clause(tr, cl->id, cl->level, ST_NA, cl->sentence);
-            if (!cr) {
-                rc = XS_INFRA;
-                goto out;
-            }
+            if (!cr)
+                return -1;
             double c0 = mono();
-            if (t->fails[c] && !*x.stop) {
+            if (t->fails[c] && !*x->stop) {
                 char fwhy[1400] = "";
-                if (finish_finding(&x, t, c, mindir, report, run, cr, fwhy, sizeof fwhy) != 0) {
+                if (finish_finding(x, t, c, mindir, report, run, cr, fwhy, sizeof fwhy) != 0) {
                     cr->verdict = ST_ERROR;
                     st_set_str(&cr->note, fwhy);
-                    lost = 1;
+                    *lost = 1;
                 } else if (cr->verdict == ST_FAIL) {
-                    any_fail = 1;
+                    *any_fail = 1;
                 }
             } else {
                 cr->verdict = t->judged[c] ? t->agg[c] : ST_NA;
                 st_set_fmt(&cr->scenario, "generated (%llu scenarios)",
-                           (unsigned long long)x.done);
+                           (unsigned long long)x->done);
                 st_set_fmt(&cr->note, "explore --seed %llu: judged in %zu of %llu generated "
                                       "scenarios, no FAIL%s",
-                           (unsigned long long)x.seed, t->judged[c], (unsigned long long)x.done,
+                           (unsigned long long)x->seed, t->judged[c],
+                           (unsigned long long)x->done,
                            t->judged[c] ? "" : " (no generated scenario exercised it)");
             }
             cr->seconds = mono() - c0;
         }
     }
-    run->seconds = mono() - t0;
-    run->incomplete = *x.stop != 0;
-    enum hn_report_status rs = hn_report_write_dir(run, report, HN_REPORT_FMT_ALL, why,
-                                                   sizeof why);
+    return 0;
+}
+
+/* The findings on stdout (each target's FAILs and ERRORs with a line of evidence), flaky
+ * FAILs and broken plays on stderr. */
+static void print_findings(const struct explore *x, const struct st_run *run, double gen_s)
+{
     printf("mxttl explore: %llu scenarios (%llu cases) in %.1f s: %.1f scenarios/s, %.1f "
            "cases/s\n",
-           (unsigned long long)x.done, (unsigned long long)x.cases, gen_s,
-           gen_s > 0 ? (double)x.done / gen_s : 0.0, gen_s > 0 ? (double)x.cases / gen_s : 0.0);
+           (unsigned long long)x->done, (unsigned long long)x->cases, gen_s,
+           gen_s > 0 ? (double)x->done / gen_s : 0.0,
+           gen_s > 0 ? (double)x->cases / gen_s : 0.0);
     for (size_t i = 0; i < run->ntargets; i++) {
         const struct st_target_result *tr = &run->targets[i];
         size_t nf = 0;
@@ -781,31 +726,112 @@ int hn_explore_main(int argc, char **argv, const volatile sig_atomic_t *stop)
             }
         }
     }
-    if (x.flaky)
+    if (x->flaky)
         fprintf(stderr, "mxttl explore: %llu FAIL verdict(s) did not come back when the "
                         "scenario was played again (not counted; first: %s); replay with "
                         "--seed %llu\n",
-                (unsigned long long)x.flaky, x.first_flaky, (unsigned long long)x.seed);
-    if (x.errors || x.judge_errors)
+                (unsigned long long)x->flaky, x->first_flaky, (unsigned long long)x->seed);
+    if (x->errors || x->judge_errors)
         fprintf(stderr, "mxttl explore: %llu broken plays, %llu ERROR verdicts; first: %s\n",
-                (unsigned long long)x.errors, (unsigned long long)x.judge_errors,
-                x.first_error);
+                (unsigned long long)x->errors, (unsigned long long)x->judge_errors,
+                x->first_error);
+}
+
+/* After generating (and shrinking): writes the report of the findings and prints them.
+ * Returns the exit status. */
+static int report_findings(struct explore *x, int argc, char **argv, const char *report,
+                           const char *mindir, double t0, double gen_s)
+{
+    char why[1400] = "";
+    int any_fail = 0, lost = 0;
+    struct st_run *run = new_run(x, argc, argv);
+    if (!run || add_results(x, run, mindir, report, &any_fail, &lost) != 0) {
+        st_run_free(run);
+        return XS_INFRA;
+    }
+    run->seconds = mono() - t0;
+    run->incomplete = *x->stop != 0;
+    enum hn_report_status rs = hn_report_write_dir(run, report, HN_REPORT_FMT_ALL, why,
+                                                   sizeof why);
+    print_findings(x, run, gen_s);
+    st_run_free(run);
     if (rs != HN_REPORT_OK) {
         fprintf(stderr, "mxttl explore: report not written: %s\n", why);
-        rc = XS_INFRA;
-        goto out;
+        return XS_INFRA;
     }
     printf("report: %s/report.html; minimal scenarios in %s\n", report, mindir);
-    if (*x.stop) {
+    if (*x->stop) {
         fprintf(stderr, "mxttl explore: interrupted; partial report written\n");
-        rc = XS_INFRA;
-    } else if (x.errors || x.judge_errors || lost) {
-        rc = XS_INFRA;
-    } else {
-        rc = any_fail ? XS_FAIL : XS_OK;
+        return XS_INFRA;
     }
-out:
-    st_run_free(run);
+    if (x->errors || x->judge_errors || lost)
+        return XS_INFRA;
+    return any_fail ? XS_FAIL : XS_OK;
+}
+
+/* Generates and plays the scenarios, shrinks what FAILed, and reports. Returns the exit
+ * status. */
+static int explore_run(struct explore *x, const struct xopts *xo, int argc, char **argv)
+{
+    char mindir[4096];
+    snprintf(mindir, sizeof mindir, "%s/minimal", xo->report);
+    if (mkdir_p(mindir) != 0) {
+        fprintf(stderr, "mxttl explore: --report %s: cannot create %s: %s\n", xo->report,
+                mindir, strerror(errno));
+        return XS_USAGE;
+    }
+    clear_minimal(mindir);
+    printf("mxttl explore: seed %llu (replay with --seed %llu), %s time, %u case(s) per "
+           "scenario, ",
+           (unsigned long long)x->seed, (unsigned long long)x->seed,
+           x->virtual_time ? "virtual" : "real", x->gcfg.cases);
+    if (x->count)
+        printf("%llu scenarios\n", (unsigned long long)x->count);
+    else
+        printf("for %.0f s\n", xo->dur);
+    fflush(stdout);
+    double t0 = mono();
+    x->deadline = xo->dur > 0 ? t0 + xo->dur : 0;
+    int tty = isatty(2);
+    if (run_threads(x, worker, xo->jobs, t0, tty) != 0)
+        return XS_INFRA;
+    double gen_s = mono() - t0;
+    if (tty)
+        progress(x, t0, 1);
+    if (x->found && !x->emit && !*x->stop) {
+        if (tty)
+            fprintf(stderr, "mxttl explore: shrinking %llu finding(s) ...\n",
+                    (unsigned long long)x->found);
+        run_threads(x, shrinker, xo->jobs, t0, 0);
+    }
+    if (x->emit) {
+        printf("mxttl explore: %llu scenarios written to %s\n", (unsigned long long)x->done,
+               x->emit);
+        if (x->errors)
+            fprintf(stderr, "mxttl explore: %s\n", x->first_error);
+        return x->errors ? XS_INFRA : XS_OK;
+    }
+    return report_findings(x, argc, argv, xo->report, mindir, t0, gen_s);
+}
+
+int hn_explore_main(int argc, char **argv, const volatile sig_atomic_t *stop)
+{
+    static const volatile sig_atomic_t never;
+    struct explore x;
+    memset(&x, 0, sizeof x);
+    x.stop = stop ? stop : &never;
+    st_gen_config_init(&x.gcfg);
+    x.virtual_time = 1;
+    x.t = calloc((size_t)argc + 2, sizeof *x.t);
+    if (!x.t)
+        return XS_INFRA;
+    pthread_mutex_init(&x.mu, NULL);
+    struct xopts xo = {.report = "mxttl-explore"};
+    int rc = parse_options(&x, &xo, argc, argv);
+    if (rc == 0)
+        rc = settle(&x, &xo);
+    if (rc == 0)
+        rc = explore_run(&x, &xo, argc, argv);
     for (size_t i = 0; i < x.nt; i++)
         for (size_t c = 0; c < ST_CLAUSE_COUNT; c++) {
             free(x.t[i].text[c]);

@@ -430,199 +430,192 @@ static void warn_tcp_gap(const char *cmd, const struct hn_target_desc *descs, si
         }
 }
 
-static int cmd_run(int argc, char **argv)
+/* What `mxttl run`'s command line says. */
+struct run_opts {
+    struct hn_target_desc *descs;   /* nt of them */
+    struct st_suite_target *targets;
+    const char **clauses;           /* --clause, nc of them (borrowed from argv) */
+    size_t nt, nc;
+    const char *spec_opt, *report, *dnsmasq, *sdir;
+    int virtual_time, time_given;
+    unsigned query_timeout;         /* model targets' default unless --query-timeout */
+    unsigned jobs;
+};
+
+/* Reads one option o with its value v into ro. 0, or -1 (printed: a usage error). */
+static int run_option(struct run_opts *ro, const char *o, const char *v)
 {
-    struct hn_target_desc *descs = calloc((size_t)argc + 2, sizeof *descs);
-    const char **clauses = calloc((size_t)argc, sizeof *clauses);
-    struct st_suite_target *targets = calloc((size_t)argc + 2, sizeof *targets);
-    size_t nt = 0, nc = 0;
-    const char *spec_opt = NULL, *report = "mxttl-report", *dnsmasq = NULL, *sdir = NULL;
-    int virtual_time = 1, time_given = 0;
-    unsigned query_timeout = 0;   /* model targets' default unless --query-timeout */
-    unsigned jobs = 8;   /* plays mostly wait on dnsmasq and the network */
-    int rc = EXIT_USAGE;
-    struct st_library *lib = NULL;
-    struct st_run *run = NULL;
-    char why[1024] = "";
-    if (!descs || !clauses || !targets) {
-        rc = EXIT_INFRA;
-        goto out;
+    char why[1024] = "", *end;
+    if (strcmp(o, "--target") == 0) {
+        if (hn_target_parse(v, &ro->descs[ro->nt], why, sizeof why) != 0) {
+            fprintf(stderr, "mxttl run: --target: %s\n", why);
+            return -1;
+        }
+        ro->nt++;
+    } else if (strcmp(o, "--spec") == 0) {
+        enum st_spec s;
+        if (st_spec_from_str(v, &s) != 0) {
+            fprintf(stderr, "mxttl run: --spec %s: want legacy or ttl\n", v);
+            return -1;
+        }
+        ro->spec_opt = v;
+    } else if (strcmp(o, "--clause") == 0) {
+        if (!st_clause_find(v)) {
+            fprintf(stderr, "mxttl run: --clause %s: unknown clause (see mxttl list clauses)\n",
+                    v);
+            return -1;
+        }
+        ro->clauses[ro->nc++] = v;
+    } else if (strcmp(o, "--time") == 0) {
+        ro->time_given = 1;
+        if (strcmp(v, "virtual") != 0 && strcmp(v, "real") != 0) {
+            fprintf(stderr, "mxttl run: --time %s: want virtual or real\n", v);
+            return -1;
+        }
+        ro->virtual_time = strcmp(v, "virtual") == 0;
+    } else if (strcmp(o, "--jobs") == 0) {
+        long n = strtol(v, &end, 10);
+        if (*end || n < 1 || n > 64) {
+            fprintf(stderr, "mxttl run: --jobs %s: want 1..64\n", v);
+            return -1;
+        }
+        ro->jobs = (unsigned)n;
+    } else if (strcmp(o, "--query-timeout") == 0) {
+        long n = strtol(v, &end, 10);
+        if (*end || n < 1 || n > 60000) {
+            fprintf(stderr, "mxttl run: --query-timeout %s: want 1..60000 (ms)\n", v);
+            return -1;
+        }
+        ro->query_timeout = (unsigned)n;
+    } else if (strcmp(o, "--report") == 0) {
+        ro->report = v;
+    } else if (strcmp(o, "--dnsmasq") == 0) {
+        if (access(v, X_OK) != 0) {
+            fprintf(stderr, "mxttl run: --dnsmasq %s: not an executable file\n", v);
+            return -1;
+        }
+        ro->dnsmasq = v;
+    } else {
+        if (!is_dir(v)) {
+            fprintf(stderr, "mxttl run: --scenarios %s: not a directory\n", v);
+            return -1;
+        }
+        ro->sdir = v;
     }
+    return 0;
+}
+
+/* Reads argv[2..] into ro, then fills in the defaults: both models (with the embedded run's
+ * query timeout), real time for MTAs. 0, or -1 (printed: a usage error). */
+static int run_parse(struct run_opts *ro, int argc, char **argv)
+{
+    static const char *const takes[] = {"--target", "--spec",    "--clause",
+                                        "--time",   "--jobs",    "--report",
+                                        "--dnsmasq", "--scenarios", "--query-timeout"};
     for (int i = 2; i < argc; i++) {
         const char *o = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes = strcmp(o, "--target") == 0 || strcmp(o, "--spec") == 0 ||
-                    strcmp(o, "--clause") == 0 || strcmp(o, "--time") == 0 ||
-                    strcmp(o, "--jobs") == 0 || strcmp(o, "--report") == 0 ||
-                    strcmp(o, "--dnsmasq") == 0 || strcmp(o, "--scenarios") == 0 ||
-                    strcmp(o, "--query-timeout") == 0;
-        if (!takes) {
+        int known = 0;
+        for (size_t k = 0; k < sizeof takes / sizeof takes[0]; k++)
+            known |= strcmp(o, takes[k]) == 0;
+        if (!known) {
             fprintf(stderr, "mxttl run: unknown option \"%s\"\n", o);
             usage(stderr);
-            goto out;
+            return -1;
         }
         if (!v) {
             fprintf(stderr, "mxttl run: %s needs a value\n", o);
-            goto out;
+            return -1;
         }
         i++;
-        if (strcmp(o, "--target") == 0) {
-            if (hn_target_parse(v, &descs[nt], why, sizeof why) != 0) {
-                fprintf(stderr, "mxttl run: --target: %s\n", why);
-                goto out;
-            }
-            nt++;
-        } else if (strcmp(o, "--spec") == 0) {
-            enum st_spec s;
-            if (st_spec_from_str(v, &s) != 0) {
-                fprintf(stderr, "mxttl run: --spec %s: want legacy or ttl\n", v);
-                goto out;
-            }
-            spec_opt = v;
-        } else if (strcmp(o, "--clause") == 0) {
-            if (!st_clause_find(v)) {
-                fprintf(stderr, "mxttl run: --clause %s: unknown clause (see mxttl list "
-                                "clauses)\n", v);
-                goto out;
-            }
-            clauses[nc++] = v;
-        } else if (strcmp(o, "--time") == 0) {
-            time_given = 1;
-            if (strcmp(v, "virtual") == 0)
-                virtual_time = 1;
-            else if (strcmp(v, "real") == 0)
-                virtual_time = 0;
-            else {
-                fprintf(stderr, "mxttl run: --time %s: want virtual or real\n", v);
-                goto out;
-            }
-        } else if (strcmp(o, "--jobs") == 0) {
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (*end || n < 1 || n > 64) {
-                fprintf(stderr, "mxttl run: --jobs %s: want 1..64\n", v);
-                goto out;
-            }
-            jobs = (unsigned)n;
-        } else if (strcmp(o, "--query-timeout") == 0) {
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (*end || n < 1 || n > 60000) {
-                fprintf(stderr, "mxttl run: --query-timeout %s: want 1..60000 (ms)\n", v);
-                goto out;
-            }
-            query_timeout = (unsigned)n;
-        } else if (strcmp(o, "--report") == 0) {
-            report = v;
-        } else if (strcmp(o, "--dnsmasq") == 0) {
-            if (access(v, X_OK) != 0) {
-                fprintf(stderr, "mxttl run: --dnsmasq %s: not an executable file\n", v);
-                goto out;
-            }
-            dnsmasq = v;
-        } else {
-            if (!is_dir(v)) {
-                fprintf(stderr, "mxttl run: --scenarios %s: not a directory\n", v);
-                goto out;
-            }
-            sdir = v;
-        }
+        if (run_option(ro, o, v) != 0)
+            return -1;
     }
-    if (nt == 0) {
-        hn_target_parse("model:legacy", &descs[nt++], why, sizeof why);
-        hn_target_parse("model:ttl", &descs[nt++], why, sizeof why);
+    char why[1024];
+    if (ro->nt == 0) {
+        hn_target_parse("model:legacy", &ro->descs[ro->nt++], why, sizeof why);
+        hn_target_parse("model:ttl", &ro->descs[ro->nt++], why, sizeof why);
         /* the embedded default's fixture is on loopback: an unanswered query is known sooner
          * than the model's default allows for (the timeout scenario waits on one twice) */
-        if (query_timeout == 0)
-            query_timeout = HN_DEFAULT_RUN_QUERY_TIMEOUT_MS;
+        if (ro->query_timeout == 0)
+            ro->query_timeout = HN_DEFAULT_RUN_QUERY_TIMEOUT_MS;
     }
-    for (size_t t = 0; t < nt; t++)
-        descs[t].query_timeout_ms = query_timeout;
+    for (size_t t = 0; t < ro->nt; t++)
+        ro->descs[t].query_timeout_ms = ro->query_timeout;
     /* MTAs run on the wall clock only: without --time, a run with one is a real-time run */
-    for (size_t t = 0; t < nt && !time_given; t++)
-        if (descs[t].kind == HN_TARGET_SMTP) {
-            virtual_time = 0;
-            fprintf(stderr, "mxttl run: %s runs on the wall clock: real time\n", descs[t].name);
+    for (size_t t = 0; t < ro->nt && !ro->time_given; t++)
+        if (ro->descs[t].kind == HN_TARGET_SMTP) {
+            ro->virtual_time = 0;
+            fprintf(stderr, "mxttl run: %s runs on the wall clock: real time\n",
+                    ro->descs[t].name);
             break;
         }
-    if (load_library(scenario_dir(sdir), &lib) != 0)
-        goto out;
-    warn_tcp_gap("mxttl run", descs, nt);
-    for (size_t t = 0; t < nt; t++) {
-        targets[t].name = descs[t].name;
-        targets[t].make = hn_target_make;
-        targets[t].ctx = &descs[t];
-        if (spec_opt) {
-            st_spec_from_str(spec_opt, &targets[t].spec);
-        } else if (hn_target_default_spec(&descs[t], &targets[t].spec, why, sizeof why) != 0) {
-            fprintf(stderr, "mxttl run: target %s: %s\n", descs[t].name, why);
-            rc = EXIT_INFRA;
-            goto out;
+    return 0;
+}
+
+/* Each target's suite entry and spec (a driver is started to read its greeting), and a check
+ * that some --clause applies to each. 0, or the exit status when one fails (printed). */
+static int run_targets(struct run_opts *ro)
+{
+    char why[1024];
+    for (size_t t = 0; t < ro->nt; t++) {
+        struct st_suite_target *st = &ro->targets[t];
+        st->name = ro->descs[t].name;
+        st->make = hn_target_make;
+        st->ctx = &ro->descs[t];
+        if (ro->spec_opt) {
+            st_spec_from_str(ro->spec_opt, &st->spec);
+        } else if (hn_target_default_spec(&ro->descs[t], &st->spec, why, sizeof why) != 0) {
+            fprintf(stderr, "mxttl run: target %s: %s\n", ro->descs[t].name, why);
+            return EXIT_INFRA;
         }
     }
-
-    for (size_t t = 0; t < nt && nc > 0; t++) {
+    for (size_t t = 0; t < ro->nt && ro->nc > 0; t++) {
         size_t applies = 0;
-        for (size_t c = 0; c < nc; c++)
-            applies += (size_t)st_clause_applies(st_clause_find(clauses[c]), targets[t].spec);
+        for (size_t c = 0; c < ro->nc; c++)
+            applies += (size_t)st_clause_applies(st_clause_find(ro->clauses[c]),
+                                                 ro->targets[t].spec);
         if (applies == 0) {
             fprintf(stderr, "mxttl run: no --clause given applies to %s, judged against %s "
-                            "(choose the spec with --spec)\n", descs[t].name,
-                    st_spec_str(targets[t].spec));
-            goto out;
+                            "(choose the spec with --spec)\n", ro->descs[t].name,
+                    st_spec_str(ro->targets[t].spec));
+            return EXIT_USAGE;
         }
     }
+    return 0;
+}
 
-    install_signal_handler();
+/* The report's run: start time, version and the command line. NULL when out of memory.
+ * Caller frees with st_run_free. */
+static struct st_run *run_new(int argc, char **argv)
+{
+    struct st_run *run = st_run_new();
+    if (!run)
+        return NULL;
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    st_set_str(&run->started, stamp);
+    st_set_str(&run->mxttl_version, MXTTL_VERSION);
+    char cmd[2048] = "mxttl";
+    for (int i = 1; i < argc; i++) {
+        size_t l = strlen(cmd);
+        snprintf(cmd + l, sizeof cmd - l, " %s", argv[i]);
+    }
+    st_set_str(&run->command, cmd);
+    return run;
+}
 
-    run = st_run_new();
-    if (!run) {
-        rc = EXIT_INFRA;
-        goto out;
-    }
-    {
-        char stamp[32];
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        st_set_str(&run->started, stamp);
-        st_set_str(&run->mxttl_version, MXTTL_VERSION);
-        char cmd[2048] = "mxttl";
-        for (int i = 1; i < argc; i++) {
-            size_t l = strlen(cmd);
-            snprintf(cmd + l, sizeof cmd - l, " %s", argv[i]);
-        }
-        st_set_str(&run->command, cmd);
-    }
-    struct progress pr = {.on = !virtual_time && isatty(2)};
-    struct st_suite_config cfg;
-    st_suite_config_init(&cfg);
-    cfg.dnsmasq = dnsmasq;
-    cfg.virtual_time = virtual_time;
-    cfg.clauses = clauses;
-    cfg.nclauses = nc;
-    cfg.jobs = jobs;
-    cfg.stop = &stop_flag;
-    cfg.progress = on_progress;
-    cfg.progress_ctx = &pr;
-    double t0 = mono();
-    enum st_status st = st_suite_run(&cfg, lib, targets, nt, run, why, sizeof why);
-    run->seconds = mono() - t0;
-    if (pr.on)
-        fprintf(stderr, "\r%60s\r", "");
-    if (st == ST_USAGE) {
-        fprintf(stderr, "mxttl run: %s\n", why);
-        goto out;
-    }
-    if (st == ST_NOMEM) {
-        fprintf(stderr, "mxttl run: %s\n", why);
-        rc = EXIT_INFRA;
-        goto out;
-    }
+/* After the plays: writes the report, prints each target's verdicts, and returns the exit
+ * status. */
+static int run_report(const struct run_opts *ro, struct st_run *run)
+{
+    char why[1024] = "";
     if (stop_flag)
         run->incomplete = 1;
-    enum hn_report_status rs = hn_report_write_dir(run, report, HN_REPORT_FMT_ALL, why,
+    enum hn_report_status rs = hn_report_write_dir(run, ro->report, HN_REPORT_FMT_ALL, why,
                                                    sizeof why);
     int any_error = 0, any_fail = 0;
     for (size_t t = 0; t < run->ntargets; t++) {
@@ -632,28 +625,85 @@ static int cmd_run(int argc, char **argv)
         any_error |= counts[ST_ERROR] > 0;
         any_fail |= counts[ST_FAIL] > 0;
     }
-    printf("\n%s time, %.2f s%s\n", virtual_time ? "virtual" : "real", run->seconds,
+    printf("\n%s time, %.2f s%s\n", ro->virtual_time ? "virtual" : "real", run->seconds,
            run->incomplete ? ", INCOMPLETE (interrupted)" : "");
     if (rs != HN_REPORT_OK) {
         fprintf(stderr, "mxttl run: report not written: %s\n", why);
-        rc = EXIT_INFRA;
-        goto out;
+        return EXIT_INFRA;
     }
-    printf("report: %s/report.html (also results.json, junit.xml, report.md)\n", report);
+    printf("report: %s/report.html (also results.json, junit.xml, report.md)\n", ro->report);
     if (stop_flag) {
         fprintf(stderr, "mxttl run: interrupted; partial report written\n");
-        rc = EXIT_INFRA;
-    } else if (any_error) {
-        rc = EXIT_INFRA;
-    } else {
-        rc = any_fail ? EXIT_NONCONFORM : EXIT_CONFORMS;
+        return EXIT_INFRA;
     }
-out:
+    if (any_error)
+        return EXIT_INFRA;
+    return any_fail ? EXIT_NONCONFORM : EXIT_CONFORMS;
+}
+
+/* Plays the library against ro's targets into a new run, then reports. Returns the exit
+ * status. */
+static int run_play(const struct run_opts *ro, const struct st_library *lib, int argc,
+                    char **argv)
+{
+    char why[1024] = "";
+    struct st_run *run = run_new(argc, argv);
+    if (!run)
+        return EXIT_INFRA;
+    struct progress pr = {.on = !ro->virtual_time && isatty(2)};
+    struct st_suite_config cfg;
+    st_suite_config_init(&cfg);
+    cfg.dnsmasq = ro->dnsmasq;
+    cfg.virtual_time = ro->virtual_time;
+    cfg.clauses = ro->clauses;
+    cfg.nclauses = ro->nc;
+    cfg.jobs = ro->jobs;
+    cfg.stop = &stop_flag;
+    cfg.progress = on_progress;
+    cfg.progress_ctx = &pr;
+    double t0 = mono();
+    enum st_status st = st_suite_run(&cfg, lib, ro->targets, ro->nt, run, why, sizeof why);
+    run->seconds = mono() - t0;
+    if (pr.on)
+        fprintf(stderr, "\r%60s\r", "");
+    int rc;
+    if (st == ST_USAGE || st == ST_NOMEM) {
+        fprintf(stderr, "mxttl run: %s\n", why);
+        rc = st == ST_USAGE ? EXIT_USAGE : EXIT_INFRA;
+    } else {
+        rc = run_report(ro, run);
+    }
     st_run_free(run);
+    return rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct run_opts ro = {
+        .descs = calloc((size_t)argc + 2, sizeof *ro.descs),
+        .targets = calloc((size_t)argc + 2, sizeof *ro.targets),
+        .clauses = calloc((size_t)argc, sizeof *ro.clauses),
+        .report = "mxttl-report",
+        .virtual_time = 1,
+        .jobs = 8,   /* plays mostly wait on dnsmasq and the network */
+    };
+    struct st_library *lib = NULL;
+    int rc = EXIT_USAGE;
+    if (!ro.descs || !ro.clauses || !ro.targets) {
+        rc = EXIT_INFRA;
+    } else if (run_parse(&ro, argc, argv) == 0 &&
+               load_library(scenario_dir(ro.sdir), &lib) == 0) {
+        warn_tcp_gap("mxttl run", ro.descs, ro.nt);
+        rc = run_targets(&ro);
+        if (rc == 0) {
+            install_signal_handler();
+            rc = run_play(&ro, lib, argc, argv);
+        }
+    }
     st_library_free(lib);
-    free(descs);
-    free(clauses);
-    free(targets);
+    free(ro.descs);
+    free(ro.clauses);
+    free(ro.targets);
     return rc;
 }
 

@@ -43,10 +43,12 @@ struct job {
     int ran;
 };
 
-/* Consecutive jobs of one scenario that share a fixture (n > 1), or a single job. */
+/* Consecutive jobs of one scenario: played on the worker's own fixture, kept from unit to
+ * unit (share), or a single job whose play starts a fixture of its own. */
 struct unit {
     size_t first, n;
     double weight;
+    int share;
 };
 
 struct pool {
@@ -112,11 +114,44 @@ static void run_job(struct pool *pl, struct job *j, struct fx_server *shared)
     pthread_mutex_unlock(&pl->mu);
 }
 
-/* Takes units (heaviest first) until none is left or the run is stopped. A unit of several
- * jobs plays one scenario for each target in turn on one fixture. */
+/* The worker's kept fixture, serving sc: the one it has, loaded with sc (the front and any
+ * identical instance are reused: fewer dnsmasq start-ups), or a new one. FX_OK with *keep. */
+static enum fx_status fixture_for(const struct pool *pl, struct fx_server **keep,
+                                  const struct fx_scenario *sc, char *why, size_t whylen)
+{
+    if (*keep && fx_server_load(*keep, sc, why, whylen) == FX_OK)
+        return FX_OK;
+    fx_server_free(*keep);   /* a failed load leaves a fixture that serves nothing reliable */
+    *keep = NULL;
+    struct fx_server_config fcfg;
+    fx_server_config_init(&fcfg);
+    fcfg.dnsmasq = pl->cfg->dnsmasq;
+    return fx_server_new(keep, &fcfg, sc, why, whylen);
+}
+
+/* Every job of unit u ends as ERROR: its fixture did not start. */
+static void unit_error(struct pool *pl, const struct unit *u, enum fx_status fs, const char *why)
+{
+    for (size_t k = 0; k < u->n; k++) {
+        struct job *j = &pl->jobs[u->first + k];
+        j->play.sc = st_library_at(pl->lib, j->scenario);
+        j->play.error = 1;
+        snprintf(j->play.why, sizeof j->play.why, "fixture did not start (%s): %s",
+                 fx_status_str(fs), why);
+        j->an = st_analysis_new(&j->play);
+        pthread_mutex_lock(&pl->mu);
+        j->ran = 1;
+        pl->done++;
+        pthread_mutex_unlock(&pl->mu);
+    }
+}
+
+/* Takes units (heaviest first) until none is left or the run is stopped. A shared unit plays
+ * its scenario for each target in turn on the fixture this worker keeps from unit to unit. */
 static void *worker(void *arg)
 {
     struct pool *pl = arg;
+    struct fx_server *keep = NULL;
     for (;;) {
         pthread_mutex_lock(&pl->mu);
         int stop = pl->cfg->stop && *pl->cfg->stop;
@@ -125,40 +160,28 @@ static void *worker(void *arg)
             pl->next++;
         pthread_mutex_unlock(&pl->mu);
         if (stop || i >= pl->nunits)
-            return NULL;
+            break;
         const struct unit *u = &pl->units[pl->order[i]];
         struct fx_server *srv = NULL;
-        if (u->n > 1) {
-            struct fx_server_config fcfg;
-            fx_server_config_init(&fcfg);
-            fcfg.dnsmasq = pl->cfg->dnsmasq;
+        if (u->share) {
             char why[512] = "";
-            enum fx_status fs =
-                fx_server_new(&srv, &fcfg, st_library_at(pl->lib, pl->jobs[u->first].scenario),
-                              why, sizeof why);
+            enum fx_status fs = fixture_for(pl, &keep,
+                                            st_library_at(pl->lib, pl->jobs[u->first].scenario),
+                                            why, sizeof why);
             if (fs != FX_OK) {
-                for (size_t k = 0; k < u->n; k++) {
-                    struct job *j = &pl->jobs[u->first + k];
-                    j->play.sc = st_library_at(pl->lib, j->scenario);
-                    j->play.error = 1;
-                    snprintf(j->play.why, sizeof j->play.why, "fixture did not start (%s): %s",
-                             fx_status_str(fs), why);
-                    j->an = st_analysis_new(&j->play);
-                    pthread_mutex_lock(&pl->mu);
-                    j->ran = 1;
-                    pl->done++;
-                    pthread_mutex_unlock(&pl->mu);
-                }
+                unit_error(pl, u, fs, why);
                 continue;
             }
+            srv = keep;
         }
         for (size_t k = 0; k < u->n; k++) {
             if (pl->cfg->stop && *pl->cfg->stop)
                 break;
             run_job(pl, &pl->jobs[u->first + k], srv);
         }
-        fx_server_free(srv);
     }
+    fx_server_free(keep);
+    return NULL;
 }
 
 /* Expected cost of a play, for scheduling the longest first. Real time: the scenario's length
@@ -328,9 +351,10 @@ static int make_jobs(struct pool *pl, const int *sel, size_t ntargets)
     return 0;
 }
 
-/* Units: in virtual time a light single-step scenario plays every target on one fixture (no
- * step switch to undo, and half the dnsmasq start-ups); anything else gets a fixture per play
- * so that heavy plays run side by side. -1 on no memory. */
+/* Units: in virtual time a light single-step scenario plays every target on the worker's kept
+ * fixture (no step switch to undo; the front and identical instances reused from the scenario
+ * before); anything else gets a fixture per play so that heavy plays run side by side. -1 on
+ * no memory. */
 static int make_units(struct pool *pl)
 {
     pl->units = calloc(pl->njobs ? pl->njobs : 1, sizeof *pl->units);
@@ -338,13 +362,12 @@ static int make_units(struct pool *pl)
     if (!pl->units || !pl->order)
         return -1;
     for (size_t j = 0; j < pl->njobs;) {
-        const struct fx_scenario *sc = st_library_at(pl->lib, pl->jobs[j].scenario);
-        int share = pl->cfg->virtual_time && fx_scenario_step_count(sc) == 1 &&
-                    pl->jobs[j].weight < SHARE_WEIGHT_MAX;
+        int share = pl->cfg->virtual_time && pl->jobs[j].weight < SHARE_WEIGHT_MAX;
         struct unit *u = &pl->units[pl->nunits++];
         u->first = j;
         u->n = 0;
         u->weight = 0;
+        u->share = share;
         do {
             u->weight += pl->jobs[j].weight;
             u->n++;

@@ -489,18 +489,40 @@ static void svg_title(struct hn_report_buf *b, const struct st_event *e)
     hn_report_buf_puts(b, "</title>");
 }
 
-static void timeline(struct hn_report_buf *b, const struct st_timeline *tl, size_t idx)
+/* Lanes of a timeline, y coordinates in the SVG. */
+#define TL_Y_STEPS 18.0
+#define TL_Y_LOOK 46.0
+#define TL_Y_DNS 96.0
+#define TL_Y_TTL 136.0
+#define TL_TTL_ROW_H 16.0
+
+/* Where a timeline's events go: the time axis, the TTL rows, the lanes' extent. */
+struct tl_layout {
+    double tmin, tmax, span, step;  /* seconds; step between ticks */
+    double plot_w;                  /* width of the plot, pixels */
+    double y_axis, height;
+    size_t usable, skipped;         /* events with and without a finite time */
+    int drawable;                   /* 0: times too far apart for one axis */
+    int *row_of;                    /* TTL event i's row; caller frees */
+};
+
+static double tl_x(const struct tl_layout *g, double tv)
+{
+    return TL_LEFT + (tv - g->tmin) / g->span * g->plot_w;
+}
+
+/* The time axis: from the earliest to the latest finite event, ending on a tick. */
+static void tl_scale(const struct st_timeline *tl, struct tl_layout *g)
 {
     double tmin = 0, tmax = 0;
-    size_t skipped = 0, usable = 0;
-    int drawable = 1;
+    g->drawable = 1;
     for (size_t i = 0; i < tl->nevents; i++) {
         const struct st_event *e = &tl->events[i];
         if (!isfinite(e->t) || (e->kind == ST_EV_TTL && !isfinite(e->t_end))) {
-            skipped++;
+            g->skipped++;
             continue;
         }
-        usable++;
+        g->usable++;
         double end = e->kind == ST_EV_TTL && e->t_end > e->t ? e->t_end : e->t;
         if (e->t < tmin)
             tmin = e->t;
@@ -511,51 +533,57 @@ static void timeline(struct hn_report_buf *b, const struct st_timeline *tl, size
         /* Times too far apart to draw on one axis (only a damaged file has them). */
         tmin = 0;
         tmax = 1;
-        skipped += usable;
-        usable = 0;
-        drawable = 0;
+        g->skipped += g->usable;
+        g->usable = 0;
+        g->drawable = 0;
     }
     if (tmax - tmin < 1e-9 * fabs(tmin) || tmax - tmin < 1e-9)
         tmax = tmin + (fabs(tmin) > 1 ? fabs(tmin) * 1e-6 : 1);
     /* A little room after the last event so its mark is not cut by the frame. */
     tmax += (tmax - tmin) * 0.02;
-    double span = tmax - tmin;
-    double step = tick_step(span);
+    g->step = tick_step(tmax - tmin);
     /* Axis ends on a tick so the last label is never clipped. */
-    tmax = tmin + ceil(span / step - 1e-9) * step;
-    span = tmax - tmin;
-    double plot_w = TL_WIDTH - TL_LEFT - TL_RIGHT;
-#define XOF(tv) (TL_LEFT + ((tv) - tmin) / span * plot_w)
+    g->tmin = tmin;
+    g->tmax = tmin + ceil((tmax - tmin) / g->step - 1e-9) * g->step;
+    g->span = g->tmax - g->tmin;
+    g->plot_w = TL_WIDTH - TL_LEFT - TL_RIGHT;
+}
 
-    /* TTL rows: greedy first-fit so overlapping windows stack instead of hiding each other. */
+/* TTL rows: greedy first-fit so overlapping windows stack instead of hiding each other; then
+ * the axis below them. -1 when out of memory. */
+static int tl_rows(const struct st_timeline *tl, struct tl_layout *g)
+{
     double row_end[TL_TTL_ROWS];
     int rows_used = 0;
     for (int r = 0; r < TL_TTL_ROWS; r++)
         row_end[r] = -INFINITY;
-    int *row_of = calloc(tl->nevents ? tl->nevents : 1, sizeof(int));
-    if (row_of == NULL) {
-        b->failed = 1;
-        return;
-    }
+    g->row_of = calloc(tl->nevents ? tl->nevents : 1, sizeof(int));
+    if (g->row_of == NULL)
+        return -1;
     for (size_t i = 0; i < tl->nevents; i++) {
         const struct st_event *e = &tl->events[i];
-        if (!drawable || e->kind != ST_EV_TTL || !isfinite(e->t) || !isfinite(e->t_end))
+        if (!g->drawable || e->kind != ST_EV_TTL || !isfinite(e->t) || !isfinite(e->t_end))
             continue;
         int r;
         for (r = 0; r < TL_TTL_ROWS - 1; r++)
             if (row_end[r] <= e->t)
                 break;
-        row_of[i] = r;
+        g->row_of[i] = r;
         double end = e->t_end > e->t ? e->t_end : e->t;
         if (end > row_end[r])
             row_end[r] = end;
         if (r + 1 > rows_used)
             rows_used = r + 1;
     }
-    const double y_steps = 18, y_look = 46, y_dns = 96, y_ttl = 136, ttl_row_h = 16;
-    double y_axis = y_ttl + (rows_used > 0 ? rows_used : 1) * ttl_row_h + 10;
-    double height = y_axis + 30;
+    g->y_axis = TL_Y_TTL + (rows_used > 0 ? rows_used : 1) * TL_TTL_ROW_H + 10;
+    g->height = g->y_axis + 30;
+    return 0;
+}
 
+/* The figure's caption: scenario, target, time mode, and the events by kind. */
+static void tl_caption(struct hn_report_buf *b, const struct st_timeline *tl,
+                       const struct tl_layout *g, size_t idx)
+{
     hn_report_buf_printf(b, "<figure id=\"tl-%zu\"><figcaption>", idx);
     esc(b, tl->scenario);
     hn_report_buf_puts(b, " &middot; ");
@@ -568,144 +596,176 @@ static void timeline(struct hn_report_buf *b, const struct st_timeline *tl, size
             per_kind[tl->events[i].kind]++;
     hn_report_buf_printf(b, " time, %zu events: %zu lookups, %zu forward-host uses, %zu DNS "
                             "queries, %zu TTL windows, %zu step switches",
-                         usable, per_kind[ST_EV_LOOKUP], per_kind[ST_EV_FORWARD],
+                         g->usable, per_kind[ST_EV_LOOKUP], per_kind[ST_EV_FORWARD],
                          per_kind[ST_EV_QUERY], per_kind[ST_EV_TTL], per_kind[ST_EV_STEP]);
-    if (skipped > 0)
-        hn_report_buf_printf(b, "; %zu without a finite time not drawn", skipped);
+    if (g->skipped > 0)
+        hn_report_buf_printf(b, "; %zu without a finite time not drawn", g->skipped);
     hn_report_buf_puts(b, ")</span></figcaption>\n");
+}
+
+/* The SVG's start: lane backgrounds and labels, the axis with its ticks. */
+static void tl_frame(struct hn_report_buf *b, const struct tl_layout *g)
+{
     hn_report_buf_printf(b,
                          "<svg class=\"tl\" xmlns=\"http://www.w3.org/2000/svg\" "
                          "viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"timeline\">\n",
-                         TL_WIDTH, height);
-    /* Lane backgrounds and labels. */
+                         TL_WIDTH, g->height);
     const struct {
         const char *name;
         double y0, y1;
-    } lanes[] = {{"lookups", y_look - 16, y_look + 16},
-                 {"DNS queries", y_dns - 22, y_dns + 16},
-                 {"TTL windows", y_ttl - 6, y_axis - 6}};
+    } lanes[] = {{"lookups", TL_Y_LOOK - 16, TL_Y_LOOK + 16},
+                 {"DNS queries", TL_Y_DNS - 22, TL_Y_DNS + 16},
+                 {"TTL windows", TL_Y_TTL - 6, g->y_axis - 6}};
     for (size_t l = 0; l < 3; l++) {
         hn_report_buf_printf(b,
                              "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                              "fill=\"%s\"/>"
                              "<text class=\"lane\" x=\"8\" y=\"%.1f\">%s</text>\n",
-                             TL_LEFT, lanes[l].y0, plot_w, lanes[l].y1 - lanes[l].y0,
+                             TL_LEFT, lanes[l].y0, g->plot_w, lanes[l].y1 - lanes[l].y0,
                              l % 2 ? "#ffffff" : "#f6f8fa", (lanes[l].y0 + lanes[l].y1) / 2 + 4,
                              lanes[l].name);
     }
-    /* Axis with ticks. */
     hn_report_buf_printf(b,
                          "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                          "stroke=\"#8c959f\"/>\n",
-                         TL_LEFT, y_axis, TL_LEFT + plot_w, y_axis);
+                         TL_LEFT, g->y_axis, TL_LEFT + g->plot_w, g->y_axis);
     /* Counted loop: with a tiny step far from zero, tv += step could stand still. */
-    double first = ceil(tmin / step) * step;
+    double first = ceil(g->tmin / g->step) * g->step;
     for (int k = 0; k <= 40 && isfinite(first); k++) {
-        double tv = first + k * step;
-        if (tv > tmax + step * 1e-6)
+        double tv = first + k * g->step;
+        if (tv > g->tmax + g->step * 1e-6)
             break;
-        double x = XOF(tv);
+        double x = tl_x(g, tv);
         hn_report_buf_printf(b,
                              "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                              "stroke=\"#8c959f\"/><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                              "y2=\"%.1f\" stroke=\"#eaeef2\"/>"
                              "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g s</text>\n",
-                             x, y_axis, x, y_axis + 5, x, y_look - 16, x, y_axis, x,
-                             y_axis + 18, fabs(tv) < step * 1e-9 ? 0.0 : tv);
+                             x, g->y_axis, x, g->y_axis + 5, x, TL_Y_LOOK - 16, x, g->y_axis, x,
+                             g->y_axis + 18, fabs(tv) < g->step * 1e-9 ? 0.0 : tv);
     }
-    if (usable == 0)
+    if (g->usable == 0)
         hn_report_buf_printf(b,
                              "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">no events "
                              "to draw</text>\n",
-                             TL_LEFT + plot_w / 2, y_dns + 4);
-    /* Step switches: dashed lines across every lane. */
-    for (size_t i = 0; i < tl->nevents; i++) {
-        const struct st_event *e = &tl->events[i];
-        if (!drawable || e->kind != ST_EV_STEP || !isfinite(e->t))
-            continue;
-        double x = XOF(e->t);
-        hn_report_buf_printf(b,
-                             "<g><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                             "stroke=\"#cf222e\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>"
-                             "<text x=\"%.1f\" y=\"%.1f\" fill=\"#cf222e\">step %d</text>",
-                             x, y_steps - 4, x, y_axis, x + 3, y_steps + 2, e->step);
-        svg_title(b, e);
-        hn_report_buf_puts(b, "</g>\n");
+                             TL_LEFT + g->plot_w / 2, TL_Y_DNS + 4);
+}
+
+/* Step switches: dashed lines across every lane. */
+static void tl_step(struct hn_report_buf *b, const struct tl_layout *g, const struct st_event *e)
+{
+    double x = tl_x(g, e->t);
+    hn_report_buf_printf(b,
+                         "<g><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                         "stroke=\"#cf222e\" stroke-width=\"1.5\" stroke-dasharray=\"5 3\"/>"
+                         "<text x=\"%.1f\" y=\"%.1f\" fill=\"#cf222e\">step %d</text>",
+                         x, TL_Y_STEPS - 4, x, g->y_axis, x + 3, TL_Y_STEPS + 2, e->step);
+}
+
+/* A TTL window: a bar in its row, labelled where there is room. */
+static void tl_ttl(struct hn_report_buf *b, const struct tl_layout *g, const struct st_event *e,
+                   int row)
+{
+    double x0 = tl_x(g, e->t), x1 = tl_x(g, e->t_end > e->t ? e->t_end : e->t);
+    double w = x1 - x0 < 2 ? 2 : x1 - x0;
+    double y = TL_Y_TTL + row * TL_TTL_ROW_H;
+    hn_report_buf_printf(b,
+                         "<g><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" rx=\"3\" "
+                         "fill=\"#54aeff\" fill-opacity=\"0.35\" stroke=\"#0969da\"/>",
+                         x0, y, w);
+    if (w > 70) {
+        char label[64];
+        hn_report_shorten(e->text, (size_t)(w / 6.5), label, sizeof(label));
+        hn_report_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">", x0 + 4, y + 10);
+        esc(b, label);
+        hn_report_buf_puts(b, "</text>");
     }
-    /* TTL windows. */
-    for (size_t i = 0; i < tl->nevents; i++) {
-        const struct st_event *e = &tl->events[i];
-        if (!drawable || e->kind != ST_EV_TTL || !isfinite(e->t) || !isfinite(e->t_end))
-            continue;
-        double x0 = XOF(e->t), x1 = XOF(e->t_end > e->t ? e->t_end : e->t);
-        double w = x1 - x0 < 2 ? 2 : x1 - x0;
-        double y = y_ttl + row_of[i] * ttl_row_h;
-        hn_report_buf_printf(b,
-                             "<g><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" rx=\"3\" "
-                             "fill=\"#54aeff\" fill-opacity=\"0.35\" stroke=\"#0969da\"/>",
-                             x0, y, w);
-        if (w > 70) {
-            char label[64];
-            hn_report_shorten(e->text, (size_t)(w / 6.5), label, sizeof(label));
-            hn_report_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">", x0 + 4, y + 10);
-            esc(b, label);
-            hn_report_buf_puts(b, "</text>");
-        }
-        svg_title(b, e);
-        hn_report_buf_puts(b, "</g>\n");
+}
+
+/* A DNS query: a tick, labelled with its type unless the last label is too close. */
+static void tl_query(struct hn_report_buf *b, const struct tl_layout *g, const struct st_event *e,
+                     double *last_label)
+{
+    char type[12];
+    size_t tn = 0;
+    const char *p = e->text ? e->text : "";
+    while (p[tn] && p[tn] != ' ' && tn < sizeof(type) - 1)
+        tn++;
+    memcpy(type, p, tn);
+    type[tn] = '\0';
+    double x = tl_x(g, e->t);
+    hn_report_buf_printf(b,
+                         "<g><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                         "stroke=\"%s\" stroke-width=\"2\"/>",
+                         x, TL_Y_DNS - 6, x, TL_Y_DNS + 12, qtype_colour(type));
+    if (x - *last_label >= 26 && tn > 0) {
+        hn_report_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+                                "fill=\"%s\">",
+                             x, TL_Y_DNS - 10, qtype_colour(type));
+        esc(b, type);
+        hn_report_buf_puts(b, "</text>");
+        *last_label = x;
     }
-    /* DNS queries: ticks, labelled with the query type where there is room. */
+}
+
+/* A lookup (a circle coloured by its result) or a forward-host use (a diamond). */
+static void tl_lookup(struct hn_report_buf *b, const struct tl_layout *g, const struct st_event *e)
+{
+    double x = tl_x(g, e->t);
+    if (e->kind == ST_EV_LOOKUP)
+        hn_report_buf_printf(b,
+                             "<g><circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" fill=\"%s\" "
+                             "stroke=\"#fff\" stroke-width=\"1.5\"/>",
+                             x, TL_Y_LOOK, lookup_colour(e->text));
+    else
+        hn_report_buf_printf(b,
+                             "<g><path d=\"M%.1f %.1fl7 7l-7 7l-7 -7z\" fill=\"#8250df\" "
+                             "stroke=\"#fff\" stroke-width=\"1.5\"/>",
+                             x, TL_Y_LOOK - 7);
+}
+
+/* Whether event e is drawn in the pass for kind (lookups and forward uses share one). */
+static int tl_in_pass(const struct tl_layout *g, const struct st_event *e, enum st_event_kind kind)
+{
+    if (!g->drawable || !isfinite(e->t) || (e->kind == ST_EV_TTL && !isfinite(e->t_end)))
+        return 0;
+    return kind == ST_EV_LOOKUP ? e->kind == ST_EV_LOOKUP || e->kind == ST_EV_FORWARD
+                                : e->kind == kind;
+}
+
+/* One scenario's timeline as an SVG figure: step switches, TTL windows, DNS queries, then
+ * lookups on top, each with its details as a tooltip. */
+static void timeline(struct hn_report_buf *b, const struct st_timeline *tl, size_t idx)
+{
+    struct tl_layout g = {0};
+    tl_scale(tl, &g);
+    if (tl_rows(tl, &g) != 0) {
+        b->failed = 1;
+        return;
+    }
+    tl_caption(b, tl, &g, idx);
+    tl_frame(b, &g);
+    static const enum st_event_kind passes[] = {ST_EV_STEP, ST_EV_TTL, ST_EV_QUERY,
+                                                ST_EV_LOOKUP};
     double last_label = -1e9;
-    for (size_t i = 0; i < tl->nevents; i++) {
-        const struct st_event *e = &tl->events[i];
-        if (!drawable || e->kind != ST_EV_QUERY || !isfinite(e->t))
-            continue;
-        char type[12];
-        size_t tn = 0;
-        const char *p = e->text ? e->text : "";
-        while (p[tn] && p[tn] != ' ' && tn < sizeof(type) - 1)
-            tn++;
-        memcpy(type, p, tn);
-        type[tn] = '\0';
-        double x = XOF(e->t);
-        hn_report_buf_printf(b,
-                             "<g><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                             "stroke=\"%s\" stroke-width=\"2\"/>",
-                             x, y_dns - 6, x, y_dns + 12, qtype_colour(type));
-        if (x - last_label >= 26 && tn > 0) {
-            hn_report_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-                                    "fill=\"%s\">",
-                                 x, y_dns - 10, qtype_colour(type));
-            esc(b, type);
-            hn_report_buf_puts(b, "</text>");
-            last_label = x;
+    for (size_t p = 0; p < sizeof passes / sizeof passes[0]; p++)
+        for (size_t i = 0; i < tl->nevents; i++) {
+            const struct st_event *e = &tl->events[i];
+            if (!tl_in_pass(&g, e, passes[p]))
+                continue;
+            if (passes[p] == ST_EV_STEP)
+                tl_step(b, &g, e);
+            else if (passes[p] == ST_EV_TTL)
+                tl_ttl(b, &g, e, g.row_of[i]);
+            else if (passes[p] == ST_EV_QUERY)
+                tl_query(b, &g, e, &last_label);
+            else
+                tl_lookup(b, &g, e);
+            svg_title(b, e);
+            hn_report_buf_puts(b, "</g>\n");
         }
-        svg_title(b, e);
-        hn_report_buf_puts(b, "</g>\n");
-    }
-    /* Lookups (circles) and forward-host uses (diamonds). */
-    for (size_t i = 0; i < tl->nevents; i++) {
-        const struct st_event *e = &tl->events[i];
-        if (!drawable || (e->kind != ST_EV_LOOKUP && e->kind != ST_EV_FORWARD) ||
-            !isfinite(e->t))
-            continue;
-        double x = XOF(e->t);
-        if (e->kind == ST_EV_LOOKUP)
-            hn_report_buf_printf(b,
-                                 "<g><circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" fill=\"%s\" "
-                                 "stroke=\"#fff\" stroke-width=\"1.5\"/>",
-                                 x, y_look, lookup_colour(e->text));
-        else
-            hn_report_buf_printf(b,
-                                 "<g><path d=\"M%.1f %.1fl7 7l-7 7l-7 -7z\" fill=\"#8250df\" "
-                                 "stroke=\"#fff\" stroke-width=\"1.5\"/>",
-                                 x, y_look - 7);
-        svg_title(b, e);
-        hn_report_buf_puts(b, "</g>\n");
-    }
-#undef XOF
     hn_report_buf_puts(b, "</svg>\n</figure>\n");
-    free(row_of);
+    free(g.row_of);
 }
 
 static void timelines(struct hn_report_buf *b, const struct st_run *run)
