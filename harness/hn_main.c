@@ -1,7 +1,8 @@
 /*
  * mxttl: the command. `mxttl run` plays the scenario library against targets and writes the
- * report; `list`, `report`, `diff` and `fixture serve` are the small companions. This is the
- * only place that prints and decides exit statuses:
+ * report; `mxttl explore` is hn_explore.c's; `list`, `report`, `diff` and `fixture serve` are
+ * the small companions. The commands are the only code that prints and decides exit statuses,
+ * and this file installs the process's one SIGINT/SIGTERM handler (run and explore):
  *   0 every target conforms to the spec it is judged against
  *   1 some target does not conform (a FAIL), or `diff` found something worse
  *   2 usage or input error (the message names the option or file:line)
