@@ -6,7 +6,7 @@
 #      postfix and postfix+cache, then a full real-time mxttl run of each (wall time printed)
 #   2. installs exim4-daemon-light (removing postfix), runs the exim tests and a full run
 #   3. "roots": MTAs that run in a Debian root filesystem of their own (targets/*.mta with a
-#      `root` line: OpenSMTPD, Sendmail, chasquid, Haraka) -- installs mmdebstrap (and npm
+#      `root` line: OpenSMTPD, Sendmail, Courier, chasquid, Haraka) -- installs mmdebstrap (and npm
 #      when the host has none: Haraka's root is filled by the host's npm), builds or reuses each root with
 #      targets/mkroot.sh (cached in /var/cache/mxttl/roots; build time printed), runs their
 #      tests and a full run of each. Nothing is installed on the host for them.

@@ -276,7 +276,16 @@ enum hn_mta_status hn_netns_mounts(struct hn_netns *ns, const char *root, const 
     int n = snprintf(sc, cap, "set -e; W=%s; R=%s; ", workdir, R);
     if (root)
         n += snprintf(sc + (size_t)n, cap - (size_t)n,
-                      "mount -t proc proc $R/proc; mount --rbind /dev $R/dev; "
+                      "mount -t proc proc $R/proc; "
+                      /* a /dev of the instance's own: the host's device nodes, and room for
+                       * what a program of the root makes there (a syslog daemon's /dev/log) */
+                      "mount -t tmpfs -o mode=0755 tmpfs $R/dev; "
+                      "for d in null zero full random urandom tty; do : > $R/dev/$d; "
+                      "mount --bind /dev/$d $R/dev/$d; done; "
+                      "mkdir $R/dev/pts $R/dev/shm; mount --rbind /dev/pts $R/dev/pts; "
+                      "mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm; "
+                      "ln -s /proc/self/fd $R/dev/fd; ln -s /proc/self/fd/0 $R/dev/stdin; "
+                      "ln -s /proc/self/fd/1 $R/dev/stdout; ln -s /proc/self/fd/2 $R/dev/stderr; "
                       "mount -t tmpfs -o mode=0755 tmpfs $R/run; "
                       "mount -t tmpfs -o mode=1777 tmpfs $R/tmp; "
                       "mkdir -p $R$W; mount --bind $W $R$W; "

@@ -52,8 +52,9 @@ enum hn_mta_status hn_netns_run(struct hn_netns *ns, const char *cmd, const char
  * makes every later hn_netns_run and hn_netns_spawn enter it (nsenter), chrooted into root when
  * root is not NULL. Mounts made there are seen by every command of this namespace and by no
  * other process:
- *   - root (an absolute path, a Debian root filesystem): /proc, /dev, a private tmpfs on /run
- *     and /tmp, workdir at the same path, /etc/netns/NAME's entries over root/etc/ENTRY;
+ *   - root (an absolute path, a Debian root filesystem): /proc, a private tmpfs on /dev (with
+ *     the host's null, zero, full, random, urandom, tty and pts), /run and /tmp, workdir at
+ *     the same path, /etc/netns/NAME's entries over root/etc/ENTRY;
  *   - privs[i] (absolute paths, in root when given): an empty directory
  *     workdir/private/PATH (owner and mode copied from the original) bound over PATH.
  * Paths must be made of letters, digits, '/', '+', '.', '_', '-'. Call once, before any

@@ -54,6 +54,15 @@ static const char scenario[] =
     "step 3\n"
     "a.mta-target.test. 1 IN MX 10 mx2.a.mta-target.test.\n"
     "mx2.a.mta-target.test. 1 IN A 127.0.0.64\n"
+    /* the same answers as before for the other names: on a busy machine their lookups may
+     * come after 3 s */
+    "imp.mta-target.test. 1 IN A 127.0.0.62\n"
+    "pref.mta-target.test. 1 IN MX 20 mx9.pref.mta-target.test.\n"
+    "pref.mta-target.test. 1 IN MX 5 mx3.pref.mta-target.test.\n"
+    "mx9.pref.mta-target.test. 1 IN A 127.0.0.69\n"
+    "mx3.pref.mta-target.test. 1 IN A 127.0.0.63\n"
+    "nxdomain gone.mta-target.test\n"
+    "servfail sf.mta-target.test\n"
     "lookup 0 a.mta-target.test\n"
     "lookup 0 imp.mta-target.test\n"
     "lookup 0 pref.mta-target.test\n"
