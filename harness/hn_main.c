@@ -446,8 +446,9 @@ struct run_opts {
 /* Reads one option o with its value v into ro. 0, or -1 (printed: a usage error). */
 static int run_option(struct run_opts *ro, const char *o, const char *v)
 {
-    char why[1024] = "", *end;
+    char *end;
     if (strcmp(o, "--target") == 0) {
+        char why[1024] = "";
         if (hn_target_parse(v, &ro->descs[ro->nt], why, sizeof why) != 0) {
             fprintf(stderr, "mxttl run: --target: %s\n", why);
             return -1;
@@ -532,8 +533,8 @@ static int run_parse(struct run_opts *ro, int argc, char **argv)
         if (run_option(ro, o, v) != 0)
             return -1;
     }
-    char why[1024];
     if (ro->nt == 0) {
+        char why[1024];
         hn_target_parse("model:legacy", &ro->descs[ro->nt++], why, sizeof why);
         hn_target_parse("model:ttl", &ro->descs[ro->nt++], why, sizeof why);
         /* the embedded default's fixture is on loopback: an unanswered query is known sooner
