@@ -3,7 +3,8 @@
  * real time, 1 to 64 cases) is accepted by the parser and lint that `mxttl fixture check` uses
  * and names only clauses of SPEC.md; the same (seed, index) gives the same text; the scenarios
  * reach every part of the scenario language the generator claims (st_gen.h); real-time ones
- * stay within ST_GEN_REAL_MAX_S and second-scale TTLs. Hermetic: nothing is played.
+ * stay within ST_GEN_REAL_MAX_S and second-scale TTLs; COM-8 bursts (12 repeats and 12 new
+ * spellings at one instant) come often enough. Hermetic: nothing is played.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <cmocka.h>
 
 #include "fx_scenario.h"
@@ -134,12 +136,95 @@ static void test_reaches_the_language(void **state)
     free(seen);
 }
 
+
+/* Whether two spellings name one domain (case and a trailing dot aside). */
+static int same_domain(const char *x, const char *y)
+{
+    size_t lx = strlen(x), ly = strlen(y);
+    lx -= lx && x[lx - 1] == '.';
+    ly -= ly && y[ly - 1] == '.';
+    return lx == ly && strncasecmp(x, y, lx) == 0;
+}
+
+/* Instants of scenario sc where a domain is looked up, after its first lookup there, at
+ * least ST_GEN_SPELL_REPEATS times in its first spelling and in as many spellings never used
+ * before in the scenario -- what COM-8 needs in TTL mode (SPEC.md). */
+static size_t spelling_bursts(const struct fx_scenario *sc)
+{
+    size_t n = fx_scenario_action_count(sc), found = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct fx_action *a = fx_scenario_action(sc, i);
+        if (a->kind != FX_ACT_LOOKUP)
+            continue;
+        int opens = 1;   /* the first lookup of its domain at its time */
+        const char *first = NULL;
+        for (size_t j = 0; j < i && opens; j++) {
+            const struct fx_action *b = fx_scenario_action(sc, j);
+            if (b->kind == FX_ACT_LOOKUP && same_domain(a->domain, b->domain))
+                opens = b->t_ms != a->t_ms;
+        }
+        for (size_t j = 0; j <= i && !first; j++) {
+            const struct fx_action *b = fx_scenario_action(sc, j);
+            if (b->kind == FX_ACT_LOOKUP && same_domain(a->domain, b->domain))
+                first = b->domain;
+        }
+        if (!opens)
+            continue;
+        size_t same = 0, fresh = 0;
+        /* the generator writes lookups in time order */
+        for (size_t j = i + 1; j < n && fx_scenario_action(sc, j)->t_ms == a->t_ms; j++) {
+            const struct fx_action *b = fx_scenario_action(sc, j);
+            if (b->kind != FX_ACT_LOOKUP || !same_domain(a->domain, b->domain) ||
+                b->t_ms != a->t_ms)
+                continue;
+            int seen = 0;
+            for (size_t k = 0; k < j && !seen; k++) {
+                const struct fx_action *c = fx_scenario_action(sc, k);
+                seen = c->kind == FX_ACT_LOOKUP && strcmp(c->domain, b->domain) == 0;
+            }
+            same += strcmp(b->domain, first) == 0;
+            fresh += !seen;
+        }
+        found += same >= ST_GEN_SPELL_REPEATS && fresh >= ST_GEN_SPELL_REPEATS;
+    }
+    return found;
+}
+
+/* COM-8 cases that can reach its TTL-mode bound come often enough for explore to find a
+ * case-sensitive cache within its default count: in virtual and in real time. */
+static void test_spelling_bursts(void **state)
+{
+    (void)state;
+    struct st_gen_config cfg;
+    st_gen_config_init(&cfg);
+    for (int real = 0; real < 2; real++) {
+        cfg.real_time = real;
+        cfg.cases = real ? 4 : 32;
+        size_t bursts = 0, with = 0, count = real ? 100 : 20;
+        for (uint64_t i = 0; i < count; i++) {
+            struct fx_scenario *sc = NULL;
+            free(gen_checked(3, i, &cfg, &sc));
+            size_t b = spelling_bursts(sc);
+            bursts += b;
+            with += b > 0;
+            fx_scenario_free(sc);
+        }
+        print_message("%s time: %zu of %zu scenarios hold a COM-8 burst (%zu bursts)\n",
+                      real ? "real" : "virtual", with, count, bursts);
+        if (with < count / (real ? 10 : 2))
+            fail_msg("%s time: %zu of %zu scenarios hold a COM-8 burst (%zu bursts), want at "
+                     "least %s", real ? "real" : "virtual", with, count, bursts,
+                     real ? "a tenth" : "half");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_everywhere),
         cmocka_unit_test(test_same_seed_same_text),
         cmocka_unit_test(test_reaches_the_language),
+        cmocka_unit_test(test_spelling_bursts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
