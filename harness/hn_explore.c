@@ -469,8 +469,9 @@ struct xopts {
 /* Reads one option o with its value v into x and xo. 0, or XS_USAGE (printed). */
 static int parse_option(struct explore *x, struct xopts *xo, const char *o, const char *v)
 {
-    char why[1400] = "", *end;
+    char *end;
     if (strcmp(o, "--target") == 0) {
+        char why[1400] = "";
         if (hn_target_parse(v, &x->t[x->nt].desc, why, sizeof why) != 0)
             return usage_error("--target: %s%s", why, "");
         x->nt++;

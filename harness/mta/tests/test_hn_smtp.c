@@ -163,8 +163,6 @@ static void test_mta(void **state)
     fx_server_config_init(&cfg);
     if (fx_server_new(&p.srv, &cfg, p.sc, why, sizeof why) != FX_OK)
         fail_msg("fixture: %s", why);
-    p.t0 = now_us();
-    assert_int_equal(fx_server_play(p.srv, p.t0, why, sizeof why), FX_OK);
     if (hn_smtp_target_new(&p.t, desc_file, why, sizeof why))
         fail_msg("%s", why);
     struct st_env env = {.dns_addr = fx_server_addr(p.srv), .dns_port = fx_server_port(p.srv),
@@ -172,6 +170,10 @@ static void test_mta(void **state)
     struct st_caps caps;
     if (p.t->ops->open(p.t, &env, &caps, why, sizeof why))
         fail_msg("open: got ERROR (%s), want the MTA running", why);
+    /* The scenario's clock starts once the MTA runs (as in a play): a slow start on a busy
+     * machine must not eat into the 3 s before the change. */
+    p.t0 = now_us();
+    assert_int_equal(fx_server_play(p.srv, p.t0, why, sizeof why), FX_OK);
     assert_int_equal(caps.real_time, 1);
     assert_int_equal(caps.virtual_time, 0);
     assert_int_equal(caps.route_addr_only, 1);
