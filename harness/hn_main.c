@@ -1,7 +1,8 @@
 /*
  * mxttl: the command. `mxttl run` plays the scenario library against targets and writes the
- * report; `list`, `report`, `diff` and `fixture serve` are the small companions. This is the
- * only place that prints and decides exit statuses:
+ * report; `mxttl explore` is hn_explore.c's; `list`, `report`, `diff` and `fixture serve` are
+ * the small companions. The commands are the only code that prints and decides exit statuses,
+ * and this file installs the process's one SIGINT/SIGTERM handler (run and explore):
  *   0 every target conforms to the spec it is judged against
  *   1 some target does not conform (a FAIL), or `diff` found something worse
  *   2 usage or input error (the message names the option or file:line)
@@ -445,8 +446,9 @@ struct run_opts {
 /* Reads one option o with its value v into ro. 0, or -1 (printed: a usage error). */
 static int run_option(struct run_opts *ro, const char *o, const char *v)
 {
-    char why[1024] = "", *end;
+    char *end;
     if (strcmp(o, "--target") == 0) {
+        char why[1024] = "";
         if (hn_target_parse(v, &ro->descs[ro->nt], why, sizeof why) != 0) {
             fprintf(stderr, "mxttl run: --target: %s\n", why);
             return -1;
@@ -531,8 +533,8 @@ static int run_parse(struct run_opts *ro, int argc, char **argv)
         if (run_option(ro, o, v) != 0)
             return -1;
     }
-    char why[1024];
     if (ro->nt == 0) {
+        char why[1024];
         hn_target_parse("model:legacy", &ro->descs[ro->nt++], why, sizeof why);
         hn_target_parse("model:ttl", &ro->descs[ro->nt++], why, sizeof why);
         /* the embedded default's fixture is on loopback: an unanswered query is known sooner

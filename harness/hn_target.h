@@ -4,7 +4,7 @@
  *   model:legacy | model:ttl [+name,name...]     the reference model in process, with
  *                                                deliberate faults and conformant variants
  *   driver:CMD                                    a program speaking harness/PROTOCOL.md
- *   smtp:FILE (or a shortcut name)               a real MTA (harness/mta, when built)
+ *   smtp:FILE (or a shortcut name)               a real MTA (harness/mta)
  */
 #ifndef HN_TARGET_H
 #define HN_TARGET_H
@@ -33,7 +33,7 @@ struct hn_target_desc {
 #define HN_MODEL_RETRIES 1
 
 /* Parses a target name. 0, or -1 with *why ("unknown fault \"x\" in model:ttl+x", ...).
- * smtp names are resolved with the MTA library when it is built (else -1). */
+ * smtp names are resolved (and their description loaded) with the MTA library. */
 int hn_target_parse(const char *arg, struct hn_target_desc *out, char *why, size_t whylen);
 
 /* Creates a fresh target for one play from a desc (an st_suite_target.make callback; ctx is a

@@ -1,10 +1,12 @@
 /*
  * rc_name: the model's one domain-name module -- checking and normalising mail domains (cache
  * keys and query names: letters, digits, '-', '_'), hashing them for the cache index, and
- * checking exchanger host names as routes carry them (any printable octets, the root allowed).
+ * checking exchanger host names as routes carry them (any printable octets, the root allowed),
+ * also from an ldns name rdf.
  * Nothing is ever truncated: a name that does not fit is refused with a reason.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "rc_internal.h"
 #include "rc_name.h"
@@ -126,6 +128,25 @@ static int name_key_fast(const char *in, int keep_case, char *out, size_t outlen
     return 0;
 }
 
+/* Names an octet refused in a mail domain, for messages: the ones that would inject a
+ * dnsmasq option or a line (comma, slash, '#', newline, ...) by name, others by value. */
+static void octet_word(unsigned char c, char *buf, size_t len)
+{
+    static const struct {
+        unsigned char c;
+        const char *word;
+    } words[] = {{'\n', "newline"}, {'\r', "carriage return"}, {',', "comma"},
+                 {'/', "slash"},    {'#', "'#'"},             {' ', "space"},
+                 {'\t', "tab"},     {'=', "'='"},             {'"', "quote"},
+                 {'\'', "quote"},   {';', "semicolon"},       {'\\', "backslash"}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (words[i].c == c) {
+            snprintf(buf, len, "%s", words[i].word);
+            return;
+        }
+    snprintf(buf, len, c >= 0x80 ? "non-ASCII byte 0x%02x" : "character 0x%02x", c);
+}
+
 enum rc_status rc_name_key(const char *in, int keep_case, char *out, size_t outlen, size_t *len,
                            uint32_t *hash, char *why, size_t whylen)
 {
@@ -152,7 +173,10 @@ enum rc_status rc_name_key(const char *in, int keep_case, char *out, size_t outl
         }
         int end = *p == '\0' || (ch == SEP && p[1] == '\0'); /* one trailing dot: same name */
         if (ch == 0 && *p != '\0') {
-            rc_why(why, whylen, "domain \"%.80s\": character 0x%02x not allowed", in, *p);
+            char what[40];
+            octet_word(*p, what, sizeof what);
+            rc_why(why, whylen, "domain \"%.80s\": %s at offset %zu not allowed", in, what,
+                   (size_t)(p - (const unsigned char *)in));
             return RC_INVAL;
         }
         if (n == label_start) {
@@ -237,4 +261,28 @@ enum rc_status rc_name_host(const char *s, size_t len, char *out, size_t outlen,
     }
     out[n] = '\0';
     return RC_OK;
+}
+
+enum rc_status rc_name_rdf(const ldns_rdf *rdf, char *out, size_t outlen, char *why,
+                           size_t whylen)
+{
+    if (out == NULL || outlen == 0) {
+        rc_why(why, whylen, "rc_name_rdf: no output buffer");
+        return RC_INVAL;
+    }
+    out[0] = '\0';
+    if (rdf == NULL || ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME) {
+        rc_why(why, whylen, "not a domain name");
+        return RC_INVAL;
+    }
+    char *s = ldns_rdf2str(rdf);
+    if (s == NULL) {
+        rc_why(why, whylen, "out of memory");
+        return RC_NOMEM;
+    }
+    enum rc_status st = rc_name_host(s, strlen(s), out, outlen, why, whylen);
+    free(s);
+    if (st != RC_OK)
+        out[0] = '\0';
+    return st;
 }

@@ -1,6 +1,7 @@
 /*
  * Tests of rc_name's exchanger host names (rc_name_host): lengths as DNS carries them, the root
- * kept, case folded, one trailing dot dropped, in place, never truncated. (rc_name_normalize
+ * kept, case folded, one trailing dot dropped, in place, never truncated -- also from an ldns
+ * name rdf (rc_name_rdf). (rc_name_normalize
  * is tested in test_rc_lookup.c and fuzzed against its contract by fuzz_rc_name.)
  */
 #include <stdlib.h>
@@ -60,11 +61,36 @@ static void test_host_no_truncation(void **state)
     EXPECT_ST(rc_name_host(NULL, 0, out, sizeof(out), NULL, 0), RC_INVAL, "NULL");
 }
 
+/* A name rdf from ldns: its text checked and normalised as rc_name_host does; a rdf that is
+ * not a name is refused. */
+static void test_rdf(void **state)
+{
+    (void)state;
+    char out[256], why[200] = "";
+    ldns_rdf *r = ldns_dname_new_frm_str("MX1.Example.TEST.");
+    assert_non_null(r);
+    EXPECT_ST(rc_name_rdf(r, out, sizeof(out), why, sizeof(why)), RC_OK, "MX1.Example.TEST.");
+    EXPECT_S(out, "mx1.example.test", "MX1.Example.TEST.");
+    ldns_rdf_deep_free(r);
+    r = ldns_dname_new_frm_str(".");
+    assert_non_null(r);
+    EXPECT_ST(rc_name_rdf(r, out, sizeof(out), why, sizeof(why)), RC_OK, "root");
+    EXPECT_S(out, ".", "root");
+    EXPECT_ST(rc_name_rdf(r, out, 1, why, sizeof(why)), RC_INVAL, "no room");
+    EXPECT_S(out, "", "no room");
+    ldns_rdf_deep_free(r);
+    r = ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, 10);
+    assert_non_null(r);
+    EXPECT_ST(rc_name_rdf(r, out, sizeof(out), why, sizeof(why)), RC_INVAL, "an int16 rdf");
+    ldns_rdf_deep_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_host),
         cmocka_unit_test(test_host_no_truncation),
+        cmocka_unit_test(test_rdf),
     };
     return cmocka_run_group_tests_name("rc_name", tests, NULL, NULL);
 }
