@@ -379,6 +379,11 @@ static int finish_finding(struct explore *x, struct xtarget *t, size_t c, const 
         return -1;
     }
     shell_word(tword, sizeof tword, t->desc.name);
+    if (t->desc.kind == HN_TARGET_MODEL && t->desc.query_timeout_ms) {
+        /* the replay waits for DNS as the play that found it did */
+        size_t tl = strlen(tword);
+        snprintf(tword + tl, sizeof tword - tl, " --query-timeout %u", t->desc.query_timeout_ms);
+    }
     const struct st_shrink_stats ss = t->ss[c];
     const char *min = t->min[c];
     if (!min) {
@@ -464,6 +469,7 @@ struct xopts {
     int seed_given, time_given, cases_given;
     double dur;             /* --for, seconds; 0: --count */
     unsigned jobs;          /* --jobs, 0: the default for the time mode */
+    unsigned query_timeout; /* --query-timeout MS, 0: the default for the time mode */
 };
 
 /* Reads one option o with its value v into x and xo. 0, or XS_USAGE (printed). */
@@ -511,6 +517,11 @@ static int parse_option(struct explore *x, struct xopts *xo, const char *o, cons
             x->gcfg.cases = (unsigned)n;
             xo->cases_given = 1;
         }
+    } else if (strcmp(o, "--query-timeout") == 0) {
+        long n = strtol(v, &end, 10);
+        if (*end || n < 1 || n > 60000)
+            return usage_error("--query-timeout %s: want 1..60000 (ms)%s", v, "");
+        xo->query_timeout = (unsigned)n;
     } else if (strcmp(o, "--clause") == 0) {
         const struct st_clause *cl = st_clause_find(v);
         if (!cl)
@@ -536,7 +547,8 @@ static int parse_options(struct explore *x, struct xopts *xo, int argc, char **a
 {
     static const char *const takes[] = {"--target", "--spec",   "--seed",    "--count",
                                         "--for",    "--time",   "--jobs",    "--report",
-                                        "--dnsmasq", "--cases", "--emit",    "--clause"};
+                                        "--dnsmasq", "--cases", "--emit",    "--clause",
+                                        "--query-timeout"};
     for (int i = 2; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int known = 0;
@@ -577,12 +589,19 @@ static int settle(struct explore *x, struct xopts *xo)
     x->gcfg.real_time = !x->virtual_time;
     if (!xo->cases_given)
         x->gcfg.cases = x->virtual_time ? 32 : 4;
-    if (!xo->jobs)
-        xo->jobs = x->virtual_time ? 2 : 8;
+    if (!xo->jobs)   /* virtual time too: plays wait for timeouts as much as they compute */
+        xo->jobs = 8;
     if (!xo->seed_given)
         x->seed = st_gen_fresh_seed();
+    /* Virtual time on loopback: the model's wait for an unanswered query is the embedded run's
+     * 150 ms, not 400 ms. A generated scenario that allows timeouts has a few dozen lookups of
+     * such names, each waited out twice (two attempts). */
+    if (!xo->query_timeout && x->virtual_time)
+        xo->query_timeout = HN_EXPLORE_QUERY_TIMEOUT_MS;
     for (size_t i = 0; i < x->nt; i++) {
         struct xtarget *t = &x->t[i];
+        if (t->desc.kind == HN_TARGET_MODEL && xo->query_timeout)
+            t->desc.query_timeout_ms = xo->query_timeout;
         t->st.name = t->desc.name;
         t->st.make = hn_target_make;
         t->st.ctx = &t->desc;

@@ -11,11 +11,15 @@
 #include <signal.h>
 
 /* Synopsis and option help, for mxttl's usage text and `mxttl help explore`. */
+/* A model target's wait for an unanswered query in virtual time (mxttl run's embedded
+ * default run waits as long). */
+#define HN_EXPLORE_QUERY_TIMEOUT_MS 150
+
 #define HN_EXPLORE_SYNOPSIS                                                                  \
     "mxttl explore [--target T]... [--spec legacy|ttl] [--seed N]\n"                          \
     "                 [--count N | --for DURATION] [--time virtual|real] [--jobs N]\n"       \
     "                 [--report DIR] [--clause ID]... [--cases N] [--dnsmasq PATH]\n"        \
-    "                 [--emit DIR]"
+    "                 [--emit DIR] [--query-timeout MS]"
 #define HN_EXPLORE_DETAIL                                                                     \
     "Generates scenarios from a seed, plays them on the dnsmasq fixture against each target,\n" \
     "judges them with the clauses of mxttl run, and shrinks every FAIL to a minimal scenario\n" \
@@ -26,13 +30,14 @@
     "  --count N          generated scenarios (default 500) ...\n"                             \
     "  --for DURATION     ... or generate for this long (60s, 10m, 1h)\n"                      \
     "  --time T           virtual (default) or real (second-scale TTLs, scenarios <= 8 s)\n"  \
-    "  --jobs N           scenarios at once, 1..64 (default 2; real time 8)\n"                \
+    "  --jobs N           scenarios at once, 1..64 (default 8)\n"                \
     "  --report DIR       where the report and minimal/ go (default mxttl-explore)\n"         \
     "  --clause ID        judge and shrink only this clause (repeatable)\n"                   \
     "  --cases N          independent cases per generated scenario, 1..64 (default 32;\n"     \
     "                     real time 4)\n"                                                     \
     "  --dnsmasq PATH     the dnsmasq program\n"                                              \
     "  --emit DIR         write the generated scenarios to DIR, play nothing\n"              \
+    "  --query-timeout MS as for mxttl run (default 150 in virtual time, else 400)\n"       \
     "Exit: 0 no FAIL found, 1 a FAIL found and shrunk, 2 usage error, 3 infrastructure error."
 
 /* Runs the command; argv[1] is "explore". Prints progress (on a terminal), the seed, findings

@@ -56,10 +56,10 @@ _mxttl() {
         --for) COMPREPLY=($(compgen -W "60s 10m 1h" -- "$cur")); return ;;
         --report | --emit) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --dnsmasq) COMPREPLY=($(compgen -c -- "$cur")); return ;;
-        --seed | --count | --cases | --jobs) return ;;
+        --seed | --count | --cases | --jobs | --query-timeout) return ;;
         esac
         COMPREPLY=($(compgen -W "--target --spec --seed --count --for --time --jobs --report
-                                 --clause --cases --dnsmasq --emit --help" -- "$cur")) ;;
+                                 --clause --cases --dnsmasq --emit --query-timeout --help" -- "$cur")) ;;
     list)
         case $prev in
         --scenarios) COMPREPLY=($(compgen -d -- "$cur")); return ;;
