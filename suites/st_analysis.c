@@ -20,17 +20,6 @@
 #include "st_judge_int.h"
 #include "st_route.h"
 
-int st_key_owns(const struct key *k, const char *qname)
-{
-    size_t ql = strlen(qname);
-    if (ql > 1 && qname[ql - 1] == '.')
-        ql--;
-    for (size_t i = 0; i < k->nnames; i++)
-        if (strlen(k->names[i]) == ql && strncasecmp(k->names[i], qname, ql) == 0)
-            return 1;
-    return 0;
-}
-
 static int key_add_name(struct key *k, const char *name)
 {
     if (st_key_owns(k, name))

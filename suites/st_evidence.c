@@ -13,6 +13,19 @@
 #include "st_judge_int.h"
 #include "st_route.h"
 
+/* Whether qname (a trailing dot allowed) is one of k's names, case-insensitively. Here, below
+ * st_analysis.c, which uses it too: the evidence needs it, and nothing of the analysis. */
+int st_key_owns(const struct key *k, const char *qname)
+{
+    size_t ql = strlen(qname);
+    if (ql > 1 && qname[ql - 1] == '.')
+        ql--;
+    for (size_t i = 0; i < k->nnames; i++)
+        if (strlen(k->names[i]) == ql && strncasecmp(k->names[i], qname, ql) == 0)
+            return 1;
+    return 0;
+}
+
 #define MAX_LINES 12
 
 void st_ev_open(struct st_ev *e)
