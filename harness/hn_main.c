@@ -711,6 +711,10 @@ static int cmd_run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* A reader that goes away (mxttl run | head) must not kill us before the clean-up of
+     * plays, fixtures and namespaces: writes fail with EPIPE instead. fx_proc gives children
+     * the default back. */
+    signal(SIGPIPE, SIG_IGN);
     colour_init();
     if (argc < 2) {
         /* the embedded default: both model modes, virtual time, ./mxttl-report */
