@@ -13,7 +13,7 @@
 /* Synopsis and option help, for mxttl's usage text and `mxttl help explore`. */
 /* A model target's wait for an unanswered query in virtual time (mxttl run's embedded
  * default run waits as long). */
-#define HN_EXPLORE_QUERY_TIMEOUT_MS 150
+#define HN_EXPLORE_QUERY_TIMEOUT_MS 400
 
 #define HN_EXPLORE_SYNOPSIS                                                                  \
     "mxttl explore [--target T]... [--spec legacy|ttl] [--seed N]\n"                          \
@@ -37,7 +37,7 @@
     "                     real time 4)\n"                                                     \
     "  --dnsmasq PATH     the dnsmasq program\n"                                              \
     "  --emit DIR         write the generated scenarios to DIR, play nothing\n"              \
-    "  --query-timeout MS as for mxttl run (default 150 in virtual time, else 400)\n"       \
+    "  --query-timeout MS as for mxttl run (default 400)       \n"       \
     "Exit: 0 no FAIL found, 1 a FAIL found and shrunk, 2 usage error, 3 infrastructure error."
 
 /* Runs the command; argv[1] is "explore". Prints progress (on a terminal), the seed, findings
