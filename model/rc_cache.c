@@ -16,6 +16,9 @@
 
 #define FOREVER UINT64_MAX
 #define RETRY_HOLD_MS 60000u /* RC_FAULT_CACHE_SERVFAIL keeps a failure this long */
+/* RC_FAULT_EXPIRY_LATE serves a route this long past its TTL: more than the second SPEC.md lets
+ * a cache counting whole seconds add, so the suites can tell it. */
+#define RC_LATE_MS 2000u
 
 struct rc_cache {
     struct rc_cache_config cfg;
@@ -239,6 +242,17 @@ static enum rc_status insert(struct rc_cache *c, const char *key, size_t len, ui
     return st;
 }
 
+/* When data fetched at now with this TTL (TTL mode) stops being valid: valid while now < it. */
+static uint64_t ttl_end(const struct rc_cache *c, uint64_t now, uint32_t ttl)
+{
+    if (variant(c, RC_VARIANT_EARLY_EXPIRY))
+        return now + (uint64_t)ttl * 500u; /* half the TTL: well before it runs out */
+    if (variant(c, RC_VARIANT_WHOLE_SECONDS) && ttl > 0)
+        /* as a resolver keeping time() seconds: valid through the second in which it ends */
+        return (now / 1000u + ttl + 1u) * 1000u;
+    return now + (uint64_t)ttl * 1000u + (fault(c, RC_FAULT_EXPIRY_LATE) ? RC_LATE_MS : 0u);
+}
+
 /* When a route resolved at now stops being valid; 0 if it must not be cached at all. */
 static uint64_t route_expiry(const struct rc_cache *c, const struct rc_route *rt, uint64_t now)
 {
@@ -248,9 +262,7 @@ static uint64_t route_expiry(const struct rc_cache *c, const struct rc_route *rt
     if (ttl == 0 || (rc_route_implicit(rt) && !fault(c, RC_FAULT_CACHE_NODATA)) ||
         variant(c, RC_VARIANT_REQUERY_ALWAYS))
         return 0;
-    if (variant(c, RC_VARIANT_EARLY_EXPIRY))
-        return now + (uint64_t)ttl * 500u; /* half the TTL: well before it runs out */
-    return now + (uint64_t)ttl * 1000u + (fault(c, RC_FAULT_EXPIRY_LATE) ? 1000u : 0u);
+    return ttl_end(c, now, ttl);
 }
 
 static void drop_last(struct rc_cache *c)
@@ -332,9 +344,7 @@ enum rc_status rc_cache_start(struct rc_cache *c, char *why, size_t whylen)
     if (st == RC_OK) {
         rc_route_free(c->fwd);
         c->fwd = rt;
-        c->fwd_expires = now + (uint64_t)rc_route_ttl(rt) *
-                                   (variant(c, RC_VARIANT_EARLY_EXPIRY) ? 500u : 1000u) +
-                         (fault(c, RC_FAULT_EXPIRY_LATE) ? 1000u : 0u);
+        c->fwd_expires = ttl_end(c, now, rc_route_ttl(rt));
     }
     return st;
 }

@@ -24,7 +24,7 @@ int rc_mode_from_str(const char *s, enum rc_mode *out);  /* 0 ok, -1 unknown */
 /* Deliberate faults, for proving that the suites discriminate (SPEC.md clauses must catch each).
  * Chosen at run time so tests reach every branch. */
 #define RC_FAULT_LIST(X)                                                         \
-    X(RC_FAULT_EXPIRY_LATE, 0x01, "expiry-late", "routes expire one second after their TTL") \
+    X(RC_FAULT_EXPIRY_LATE, 0x01, "expiry-late", "routes expire two seconds after their TTL") \
     X(RC_FAULT_IGNORE_ADDR_TTL, 0x02, "ignore-addr-ttl", "route lifetime uses the MX TTL only") \
     X(RC_FAULT_CACHE_NODATA, 0x04, "cache-nodata", "implicit-MX routes are cached in TTL mode") \
     X(RC_FAULT_CACHE_SERVFAIL, 0x08, "cache-servfail", "temporary failures are cached")  \
@@ -39,12 +39,13 @@ enum rc_fault {
 };
 /* Conformant variants: run-time options, chosen like the faults, that change behaviour within
  * the spec's latitude (SPEC.md: a TTL-mode cache may query DNS again at any time and drop any
- * entry before it runs out). The suites must NOT fail them; each exists to prove that. TTL mode
+ * entry before it runs out, and may count TTLs in whole seconds). The suites must NOT fail them; each exists to prove that. TTL mode
  * only: rc_cache_new refuses them in legacy mode, where keeping routes is the spec. */
 #define RC_VARIANT_LIST(X)                                                                \
     X(RC_VARIANT_EARLY_EXPIRY, 0x01, "early-expiry", "routes dropped at half their TTL")  \
     X(RC_VARIANT_REQUERY_ALWAYS, 0x02, "requery-always", "never answers from the cache")  \
-    X(RC_VARIANT_EVICT_RANDOM, 0x04, "evict-random", "a cached route is dropped at one lookup in three, at random")
+    X(RC_VARIANT_EVICT_RANDOM, 0x04, "evict-random", "a cached route is dropped at one lookup in three, at random") \
+    X(RC_VARIANT_WHOLE_SECONDS, 0x08, "whole-seconds", "TTLs counted in whole seconds: a route serves until the end of the second it runs out in")
 
 enum rc_variant {
 #define RC_VARIANT_ENUM(sym, bit, name, desc) sym = bit,

@@ -118,7 +118,7 @@ static double q_time(const struct st_analysis *a, const struct st_obs *o, const 
 static struct expect expect_of(const struct st_analysis *a, const struct key *k, int s, double t)
 {
     const struct keystate *st = &k->st[s];
-    struct expect e = {NEED_ANY, RS_NONE, st->t_first, st->exp_last};
+    struct expect e = {NEED_ANY, RS_NONE, st->t_first, st->exp_last, 0};
     if (!st->fetched) {
         e.need = NEED_QUERY;
         e.reason = RS_FIRST;
@@ -148,13 +148,17 @@ static struct expect expect_of(const struct st_analysis *a, const struct key *k,
         }
     } else if (st->last == RS_VALID) {
         /* the route ran out somewhere between exp_first and exp_last (a fetch that took a
-         * while): must query after the later, should not before the earlier */
-        e.reason = t >= st->exp_last + a->tol ? RS_EXPIRED : RS_VALID;
-        e.need = t >= st->exp_last + a->tol   ? NEED_QUERY
+         * while): must query once a whole-second clock has passed the later too, should not
+         * before the earlier */
+        double must = st->exp_last + ST_TTL_GRAIN + a->tol;
+        e.reason = t >= must ? RS_EXPIRED : RS_VALID;
+        e.need = t >= must                    ? NEED_QUERY
                  : t < st->exp_first - a->tol ? NEED_NOQUERY
                                               : NEED_UNSURE;
-        if (e.need == NEED_UNSURE)
+        if (e.need == NEED_UNSURE) {
             e.reason = RS_EXPIRED;
+            e.grain = t >= st->exp_last + a->tol;
+        }
     } else if (st->last == RS_TTL0 || st->last == RS_IMPLICIT || st->last == RS_NXDOMAIN ||
                st->last == RS_TEMPFAIL) {
         e.need = NEED_QUERY;

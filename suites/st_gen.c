@@ -3,7 +3,8 @@
  * scenario is reproducible from the two numbers alone. A scenario draws a small palette of TTLs
  * (so that its steps need few dnsmasq instances: the fixture runs one per distinct MX TTL and
  * step) and derives its interesting moments from it: each TTL boundary, 1 ms before and after
- * it, sums of two TTLs, twice a TTL, and far beyond (10^6 s, 3*10^9 s). Step switches and
+ * it, the end of the whole second after it (SPEC.md's latitude), sums of two TTLs, twice a TTL,
+ * and far beyond (10^6 s, 3*10^9 s). Step switches and
  * lookups are placed on those moments. What the fixture cannot serve faithfully is left out
  * (fixtures/README.md 2.2): TTL 4294967295 only on MX records, never on addresses or CNAMEs.
  */
@@ -188,9 +189,15 @@ static void make_moments(struct gen *g)
         add_moment(g, p);
         add_moment(g, p + 1);
         add_moment(g, p + 500);
+        /* the end of the second a cache counting whole seconds may add (SPEC.md): judged
+         * from there on */
+        add_moment(g, p + 1000);
+        add_moment(g, p + 1500);
         add_moment(g, 2 * p);
-        for (size_t j = i + 1; j < g->npal; j++)
+        for (size_t j = i + 1; j < g->npal; j++) {
             add_moment(g, p + g->pal[j] * 1000 + 1);
+            add_moment(g, p + g->pal[j] * 1000 + 1001);
+        }
     }
     add_moment(g, 1000000000ull);   /* 10^6 s */
     add_moment(g, FAR_MS);

@@ -36,6 +36,7 @@ static int concerns(const struct st_analysis *a, size_t i, int s, unsigned mask,
         return 0;
     if (act->ex[s].need == NEED_UNSURE) {
         e->unsure++;
+        e->unsure_grain += act->ex[s].grain;
         return 0;
     }
     return 1;
@@ -56,8 +57,9 @@ void st_judge_must_query(const struct st_analysis *a, int s, unsigned mask, unsi
             char *ans = st_act_answer(a, i);
             if (act->ex[s].reason == RS_EXPIRED)
                 st_ev_expected(e, "%s t=%.3f s %s: DNS queries (route fetched at %.3f s ran out "
-                                  "at %.3f s)", st_an_name(a), o->t, st_act_what(a, i),
-                               act->ex[s].fetched, act->ex[s].expires);
+                                  "at %.3f s; a whole-second clock may serve it until %.3f s)",
+                               st_an_name(a), o->t, st_act_what(a, i), act->ex[s].fetched,
+                               act->ex[s].expires, act->ex[s].expires + ST_TTL_GRAIN);
             else
                 st_ev_expected(e, "%s t=%.3f s %s: DNS queries (%s)", st_an_name(a), o->t,
                                st_act_what(a, i), st_reason_text(act->ex[s].reason));

@@ -26,6 +26,12 @@
  * (the scenarios keep 0.5 s away). */
 #define ST_TOL_REAL 0.25
 
+/* Whole-second clocks (SPEC.md, TTL mode): DNS TTLs are whole seconds and caches commonly
+ * count them on a clock of whole seconds, so a route may be served until less than this long
+ * after it runs out. A lookup in that second is not judged; TTL-2 asks for queries from then
+ * on (the scenarios put such lookups 1.5 s after the TTL). */
+#define ST_TTL_GRAIN 1.0
+
 /* The two expectation passes: legacy and ttl. */
 enum { SPEC_LEG = 0, SPEC_TTL = 1 };
 
@@ -98,6 +104,7 @@ struct expect {
     enum need need;
     enum reason reason;
     double fetched, expires;
+    int grain;           /* NEED_UNSURE only because of the whole-second latitude */
 };
 
 /* What a target answered, as the judges read it (st_analysis.c read_answer is the one place
@@ -157,7 +164,7 @@ struct st_ev {
     char *exp_s, *obs_s, *ok_s, *note_s;
     size_t exp_len, obs_len, ok_len, note_len;
     unsigned exp_lines, obs_lines, ok_lines, exp_more, obs_more, ok_more;
-    size_t judged, bad, unsure, unsure_span, unsure_tempfail, unsure_startup;
+    size_t judged, bad, unsure, unsure_span, unsure_tempfail, unsure_startup, unsure_grain;
     size_t unseen;                 /* answers the target could not show (st_answer.unseen) */
     int na, error;
 };

@@ -568,8 +568,8 @@ static void test_fault_expiry_late(void **state)
     (void)state;
     EXPECT_U(requery_at(zone_a, 0, 300000), QUERIES_A, "no fault: queries at the TTL");
     EXPECT_U(requery_at(zone_a, RC_FAULT_EXPIRY_LATE, 300000), 0, "expiry-late: cached at the TTL");
-    EXPECT_U(requery_at(zone_a, RC_FAULT_EXPIRY_LATE, 300999), 0, "expiry-late: cached 999 ms after");
-    EXPECT_U(requery_at(zone_a, RC_FAULT_EXPIRY_LATE, 301000), QUERIES_A, "expiry-late: queries 1 s after");
+    EXPECT_U(requery_at(zone_a, RC_FAULT_EXPIRY_LATE, 301999), 0, "expiry-late: cached 1999 ms after");
+    EXPECT_U(requery_at(zone_a, RC_FAULT_EXPIRY_LATE, 302000), QUERIES_A, "expiry-late: queries 2 s after");
 }
 
 static void test_fault_ignore_addr_ttl(void **state)

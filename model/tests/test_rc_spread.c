@@ -198,6 +198,30 @@ static void test_variant_early_expiry(void **state)
     unmake(&w);
 }
 
+/* whole-seconds: a 300 s route fetched at 0.4 s serves until 301 s (the end of the second in
+ * which it ran out, 300.4 s), never longer; the forward host too. */
+static void test_variant_whole_seconds(void **state)
+{
+    (void)state;
+    struct world w = make(RC_MODE_TTL, RC_VARIANT_WHOLE_SECONDS, 1, RC_OK);
+    char order[4];
+    const struct rc_route *rt = NULL;
+    rc_vclock_set(w.vc, 400);
+    EXPECT_U(look(&w, order), 5, "resolved");
+    EXPECT_ST(rc_cache_forward(w.c, &rt, NULL, 0), RC_OK, "forward resolved");
+    rc_vclock_set(w.vc, 300999);
+    EXPECT_U(look(&w, order), 0, "a hit in the second the TTL ran out in");
+    uint64_t q0 = rc_resolver_queries(w.r);
+    EXPECT_ST(rc_cache_forward(w.c, &rt, NULL, 0), RC_OK, "forward");
+    EXPECT_U(rc_resolver_queries(w.r) - q0, 0, "forward host: a hit in that second");
+    rc_vclock_set(w.vc, 301000);
+    EXPECT_U(look(&w, order), 5, "asked again once that second is over");
+    q0 = rc_resolver_queries(w.r);
+    EXPECT_ST(rc_cache_forward(w.c, &rt, NULL, 0), RC_OK, "forward");
+    EXPECT_U(rc_resolver_queries(w.r) - q0, 1, "forward host asked again");
+    unmake(&w);
+}
+
 /* requery-always: every lookup and every forward-host use asks DNS. */
 static void test_variant_requery_always(void **state)
 {
@@ -262,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_spread_seeded),
         cmocka_unit_test(test_hit_allocates_nothing),
         cmocka_unit_test(test_variant_early_expiry),
+        cmocka_unit_test(test_variant_whole_seconds),
         cmocka_unit_test(test_variant_requery_always),
         cmocka_unit_test(test_variant_evict_random),
         cmocka_unit_test(test_variant_config),

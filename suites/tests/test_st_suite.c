@@ -211,6 +211,7 @@ static void variant_conforms(const char *variant)
 static void variant_early_expiry(void **s) { (void)s; variant_conforms("early-expiry"); }
 static void variant_requery_always(void **s) { (void)s; variant_conforms("requery-always"); }
 static void variant_evict_random(void **s) { (void)s; variant_conforms("evict-random"); }
+static void variant_whole_seconds(void **s) { (void)s; variant_conforms("whole-seconds"); }
 
 /* A legacy cache that starts afresh once a day of scenario time has passed since it opened --
  * "forever" that is really a day. Every short scenario passes it; the long horizon
@@ -354,6 +355,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(variant_early_expiry),
         cmocka_unit_test(variant_requery_always),
         cmocka_unit_test(variant_evict_random),
+        cmocka_unit_test(variant_whole_seconds),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
