@@ -191,7 +191,7 @@ static void add_window(struct st_analysis *a, double t, const struct ref *ref, i
 /* Updates k's state after action act asked DNS. */
 static void fetch(struct st_analysis *a, struct key *k, const struct st_act *act, int at_open)
 {
-    const struct ref *ref = act->ref;
+    const struct ref *ref = &k->refs[act->fetch_step];
     enum reason r = act->step_known ? reason_of(ref) : RS_UNKNOWN;
     /* judged from the answer it produced: a target that gave up waiting for a route DNS gave
      * holds nothing known (a temporary failure for a negative answer keeps what DNS said) */
@@ -218,6 +218,8 @@ static void fetch(struct st_analysis *a, struct key *k, const struct st_act *act
         }
     }
     struct keystate *tt = &k->st[SPEC_TTL];
+    tt->step = act->fetch_step;
+    tt->step_known = act->step_known;
     tt->fetched = 1;
     tt->t_first = act->t_first;
     tt->t_last = act->t_last;
@@ -226,6 +228,26 @@ static void fetch(struct st_analysis *a, struct key *k, const struct st_act *act
     tt->exp_last = r == RS_VALID ? act->t_last + ref->ttl : act->t_last;
     if (r == RS_VALID)
         add_window(a, act->t_first, ref, act->key);
+}
+
+/* Whether action i, whose queries fell in steps lo..hi, was answered from the cache: its
+ * answer is the key's last fetch, which TTL mode still lets the target serve, and none of
+ * those steps' data. A resolver that refreshes a record after answering from it (Knot
+ * Resolver's predict, unbound's and BIND's prefetch) asks DNS during such a lookup. */
+static int answered_from_cache(const struct st_analysis *a, size_t i, int lo, int hi)
+{
+    const struct st_obs *o = &a->p->obs[i];
+    const struct st_act *act = &a->acts[i];
+    const struct key *k = &a->keys[act->key];
+    const struct keystate *tt = &k->st[SPEC_TTL];
+    if (o->kind == ST_OBS_OPEN || !tt->fetched || !tt->step_known || tt->last != RS_VALID ||
+        act->ex[SPEC_TTL].need == NEED_QUERY || act->answer != ANS_ROUTE ||
+        !st_answer_matches(a->p, act, o, &k->refs[tt->step]))
+        return 0;
+    for (int s = lo; s <= hi; s++)
+        if (st_answer_matches(a->p, act, o, &k->refs[s]))
+            return 0;
+    return 1;
 }
 
 /* Which step answered action i (queries in force, or its answer among the spanned steps). */
@@ -243,6 +265,13 @@ static void find_step(struct st_analysis *a, size_t i)
         hi = st > hi ? st : hi;
     }
     act->step_known = 1;
+    if (lo >= 0 && answered_from_cache(a, i, lo, hi)) {
+        act->step = k->st[SPEC_TTL].step;
+        act->fetch_step = (size_t)hi;
+        act->from_cache = 1;
+        act->ref = &k->refs[act->step];
+        return;
+    }
     if (lo >= 0 && lo == hi) {
         act->step = (size_t)lo;
     } else if (lo >= 0) {
@@ -274,7 +303,7 @@ static void find_step(struct st_analysis *a, size_t i)
             const struct st_act *prev = &a->acts[j];
             if (prev->key != act->key || prev->own_queries == 0)
                 continue;
-            act->step = prev->step;
+            act->step = prev->fetch_step;   /* a refreshed cache holds what it fetched */
             act->step_known = prev->step_known;
             act->unsure = prev->unsure;
             act->ref = &k->refs[act->step];
@@ -315,7 +344,7 @@ static void own_queries(struct st_analysis *a, size_t i, int step_only)
             continue;
         if (!step_only)
             act->own_queries++;
-        if (step_only && (o->q[j].step < 0 || (size_t)o->q[j].step != act->step))
+        if (step_only && (o->q[j].step < 0 || (size_t)o->q[j].step != act->fetch_step))
             continue;
         double t = q_time(a, o, &o->q[j]);
         act->t_first = n == 0 || t < act->t_first ? t : act->t_first;
@@ -418,14 +447,17 @@ struct st_analysis *st_analysis_new(const struct st_play *p)
         if (o->kind != ST_OBS_OPEN && read_answer(act, &o->ans, p->caps.route_addr_only) != 0)
             goto fail;
         own_queries(a, i, 0);
-        find_step(a, i);
-        if (act->step_known)
-            own_queries(a, i, 1);
         if (o->kind != ST_OBS_OPEN) {
             act->ex[SPEC_LEG] = expect_of(a, k, SPEC_LEG, o->t);
             act->ex[SPEC_TTL] = expect_of(a, k, SPEC_TTL, o->t);
-            k->st[SPEC_LEG].at_startup = 0;
         }
+        find_step(a, i);
+        if (!act->from_cache)
+            act->fetch_step = act->step;
+        if (act->step_known)
+            own_queries(a, i, 1);
+        if (o->kind != ST_OBS_OPEN)
+            k->st[SPEC_LEG].at_startup = 0;
         if (act->own_queries > 0)
             fetch(a, k, act, o->kind == ST_OBS_OPEN);
     }

@@ -112,7 +112,10 @@ static void fresh_answer(const struct st_analysis *a, int s, unsigned mask, unsi
         const struct st_obs *o = &a->p->obs[i];
         const struct st_act *act = &a->acts[i];
         int must = (mask & M(act->ex[s].reason)) && act->ex[s].need == NEED_QUERY;
-        if (!st_selected(o, sel) || (!must && act->own_queries == 0) || st_ev_unseen(e, o))
+        /* an answer from a route still within its TTL need not show newer DNS data, even if
+         * the target refreshed it while answering */
+        if (!st_selected(o, sel) || (!must && (act->own_queries == 0 || act->from_cache)) ||
+            st_ev_unseen(e, o))
             continue;
         /* one that had to ask and did not is held to the DNS data in force at its time, not
          * to what it fetched last */

@@ -88,6 +88,8 @@ struct keystate {
     double exp_first, exp_last;
     const struct ref *first; /* legacy: the route first resolved (borrowed from the key) */
     int at_startup;          /* legacy: resolved during open() and not used since */
+    size_t step;             /* the step whose data the last fetch got, when step_known */
+    int step_known;
 };
 
 /* A domain (or the forward host) and every name whose queries belong to it. */
@@ -121,6 +123,10 @@ struct st_act {
     enum unsure_why unsure;
     size_t step_lo, step_hi; /* steps of the own queries (UNSURE_SPAN) */
     const struct ref *ref;   /* refs[step] of the key (a guess when !step_known) */
+    size_t fetch_step;       /* the step its queries fetched: step, unless from_cache */
+    int from_cache;          /* its answer is the key's last fetch, still within its TTL, and
+                                not what its queries got: they refreshed the cache after it
+                                answered (a resolver's prefetch) */
     struct expect ex[2];
     enum ans_kind answer;    /* ANS_NONE for the open */
     const char *answer_status; /* the answer's status word ("ok", "nxdomain", ...) */
