@@ -125,6 +125,12 @@ static struct expect expect_of(const struct st_analysis *a, const struct key *k,
     } else if (st->last == RS_UNKNOWN || st->last == RS_TARGET_TEMPFAIL) {
         e.need = NEED_UNSURE;
         e.reason = st->last;
+    } else if (st->last == RS_TEMPFAIL && t < k->held_until) {
+        /* the fixture still holds a question of the key open, which the target (a resolver
+         * merging identical questions in flight) may be waiting on: asking again is not seen
+         * as a query, and that is no caching */
+        e.need = NEED_UNSURE;
+        e.reason = RS_HELD_OPEN;
     } else if (k->fwd && (s == SPEC_LEG ? !st->cached
                                         : st->last == RS_TEMPFAIL || st->last == RS_NXDOMAIN ||
                                               st->last == RS_NOROUTE)) {
@@ -329,6 +335,24 @@ int st_step_in_force(const struct st_analysis *a, double t, size_t *step)
     return 1;
 }
 
+/* Real time: a query of the key logged under a step that had already ended when it came was
+ * attached by the fixture's front to a question still open from that step (a timeout: README
+ * section 6), and stays unanswered for a while. */
+static void note_held(struct st_analysis *a, size_t i)
+{
+    const struct st_obs *o = &a->p->obs[i];
+    struct key *k = &a->keys[a->acts[i].key];
+    for (size_t j = 0; j < o->nq && a->tol > 0; j++) {
+        int st = o->q[j].step;
+        if (!st_key_owns(k, o->q[j].name) || st < 0 || (size_t)st + 1 >= a->nsteps)
+            continue;
+        double t = q_time(a, o, &o->q[j]);
+        double end = (double)fx_scenario_step_time(a->sc, (size_t)st + 1) / 1000.0;
+        if (t > end + a->tol && t + ST_HELD_OPEN > k->held_until)
+            k->held_until = t + ST_HELD_OPEN;
+    }
+}
+
 /* The own queries of action i: count, and first and last time (of the answering step's
  * queries when it is known: step_only, called again once the step is found). */
 static void own_queries(struct st_analysis *a, size_t i, int step_only)
@@ -458,8 +482,10 @@ struct st_analysis *st_analysis_new(const struct st_play *p)
             own_queries(a, i, 1);
         if (o->kind != ST_OBS_OPEN)
             k->st[SPEC_LEG].at_startup = 0;
-        if (act->own_queries > 0)
+        if (act->own_queries > 0) {
             fetch(a, k, act, o->kind == ST_OBS_OPEN);
+            note_held(a, i);
+        }
     }
     return a;
 fail:
