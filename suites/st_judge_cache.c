@@ -25,11 +25,12 @@ static int concerns(const struct st_analysis *a, size_t i, int s, unsigned mask,
     if (!st_selected(&a->p->obs[i], sel))
         return 0;
     enum reason r = act->ex[s].reason;
-    if (r == RS_UNKNOWN || r == RS_TARGET_TEMPFAIL || r == RS_STARTUP) {
+    if (r == RS_UNKNOWN || r == RS_TARGET_TEMPFAIL || r == RS_STARTUP || r == RS_HELD_OPEN) {
         e->unsure++;
         e->unsure_span += r == RS_UNKNOWN;
         e->unsure_tempfail += r == RS_TARGET_TEMPFAIL;
         e->unsure_startup += r == RS_STARTUP;
+        e->unsure_held += r == RS_HELD_OPEN;
         return 0;
     }
     if (!(mask & M(act->ex[s].reason)))
@@ -112,7 +113,10 @@ static void fresh_answer(const struct st_analysis *a, int s, unsigned mask, unsi
         const struct st_obs *o = &a->p->obs[i];
         const struct st_act *act = &a->acts[i];
         int must = (mask & M(act->ex[s].reason)) && act->ex[s].need == NEED_QUERY;
-        if (!st_selected(o, sel) || (!must && act->own_queries == 0) || st_ev_unseen(e, o))
+        /* an answer from a route still within its TTL need not show newer DNS data, even if
+         * the target refreshed it while answering */
+        if (!st_selected(o, sel) || (!must && (act->own_queries == 0 || act->from_cache)) ||
+            st_ev_unseen(e, o))
             continue;
         /* one that had to ask and did not is held to the DNS data in force at its time, not
          * to what it fetched last */

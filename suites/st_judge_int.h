@@ -32,6 +32,11 @@
  * on (the scenarios put such lookups 1.5 s after the TTL). */
 #define ST_TTL_GRAIN 1.0
 
+/* How long the fixture's front may keep a question open that it forwarded to a step where the
+ * name times out, attaching the same question asked later to it, also after a switch to a step
+ * where the name answers (fixtures/README.md section 6: dnsmasq's forward timeout, ~10 s). */
+#define ST_HELD_OPEN 10.0
+
 /* The two expectation passes: legacy and ttl. */
 enum { SPEC_LEG = 0, SPEC_TTL = 1 };
 
@@ -55,8 +60,10 @@ enum reason {
     RS_FWD_FAILED,     /* the forward host's last resolution failed: nothing to keep */
     RS_TARGET_TEMPFAIL,/* the target answered a temporary failure although DNS gave a route (its
                           resolver gave up waiting): what it keeps, if anything, is unknown */
-    RS_STARTUP         /* legacy, first use of the forward host after start-up: whether the
+    RS_STARTUP,        /* legacy, first use of the forward host after start-up: whether the
                           start-up resolution succeeded is not seen (open() has no answer) */
+    RS_HELD_OPEN       /* after a temporary failure, while the fixture still holds a question
+                          of the key open (ST_HELD_OPEN): the target may be waiting on it */
 };
 #define M(r) (1u << (r))
 const char *st_reason_text(enum reason r);
@@ -88,6 +95,8 @@ struct keystate {
     double exp_first, exp_last;
     const struct ref *first; /* legacy: the route first resolved (borrowed from the key) */
     int at_startup;          /* legacy: resolved during open() and not used since */
+    size_t step;             /* the step whose data the last fetch got, when step_known */
+    int step_known;
 };
 
 /* A domain (or the forward host) and every name whose queries belong to it. */
@@ -98,6 +107,9 @@ struct key {
     size_t nnames;
     struct ref *refs;    /* per step */
     struct keystate st[2];
+    double held_until;   /* real time: the fixture held a question of the key open after its
+                            step had ended (a timeout step), so until then a lookup without a
+                            query of its own may be waiting on it; 0 if never */
 };
 
 struct expect {
@@ -121,6 +133,10 @@ struct st_act {
     enum unsure_why unsure;
     size_t step_lo, step_hi; /* steps of the own queries (UNSURE_SPAN) */
     const struct ref *ref;   /* refs[step] of the key (a guess when !step_known) */
+    size_t fetch_step;       /* the step its queries fetched: step, unless from_cache */
+    int from_cache;          /* its answer is the key's last fetch, still within its TTL, and
+                                not what its queries got: they refreshed the cache after it
+                                answered (a resolver's prefetch) */
     struct expect ex[2];
     enum ans_kind answer;    /* ANS_NONE for the open */
     const char *answer_status; /* the answer's status word ("ok", "nxdomain", ...) */
@@ -164,7 +180,8 @@ struct st_ev {
     char *exp_s, *obs_s, *ok_s, *note_s;
     size_t exp_len, obs_len, ok_len, note_len;
     unsigned exp_lines, obs_lines, ok_lines, exp_more, obs_more, ok_more;
-    size_t judged, bad, unsure, unsure_span, unsure_tempfail, unsure_startup, unsure_grain;
+    size_t judged, bad, unsure, unsure_span, unsure_tempfail, unsure_startup, unsure_grain,
+        unsure_held;
     size_t unseen;                 /* answers the target could not show (st_answer.unseen) */
     int na, error;
 };
