@@ -114,8 +114,10 @@ static double q_time(const struct st_analysis *a, const struct st_obs *o, const 
     return ((double)q->t_us - (double)a->p->t0_us) / 1e6;
 }
 
-/* The expectation of spec s for an action of key k at time t, from k's state. */
-static struct expect expect_of(const struct st_analysis *a, const struct key *k, int s, double t)
+/* The expectation of spec s for an action of key k at time t, from k's state; waited: how
+ * long the action took if it caused no query of its own, else 0. */
+static struct expect expect_of(const struct st_analysis *a, const struct key *k, int s, double t,
+                               double waited)
 {
     const struct keystate *st = &k->st[s];
     struct expect e = {NEED_ANY, RS_NONE, st->t_first, st->exp_last, 0};
@@ -125,12 +127,15 @@ static struct expect expect_of(const struct st_analysis *a, const struct key *k,
     } else if (st->last == RS_UNKNOWN || st->last == RS_TARGET_TEMPFAIL) {
         e.need = NEED_UNSURE;
         e.reason = st->last;
-    } else if (st->last == RS_TEMPFAIL && t < k->held_until) {
-        /* the fixture still holds a question of the key open, which the target (a resolver
-         * merging identical questions in flight) may be waiting on: asking again is not seen
-         * as a query, and that is no caching */
+    } else if (st->last == RS_TEMPFAIL &&
+               (t < k->held_until ||
+                (k->fail_wait >= ST_WAIT_MIN && waited >= ST_WAIT_SHARE * k->fail_wait))) {
+        /* a question of the key is still in flight -- the fixture holds one open, or this
+         * lookup waited about as long as the one that timed out, which a cached failure does
+         * not -- and the target (a resolver merging identical questions) may be waiting on it:
+         * asking again is not seen as a query, and that is no caching */
         e.need = NEED_UNSURE;
-        e.reason = RS_HELD_OPEN;
+        e.reason = RS_IN_FLIGHT;
     } else if (k->fwd && (s == SPEC_LEG ? !st->cached
                                         : st->last == RS_TEMPFAIL || st->last == RS_NXDOMAIN ||
                                               st->last == RS_NOROUTE)) {
@@ -472,8 +477,9 @@ struct st_analysis *st_analysis_new(const struct st_play *p)
             goto fail;
         own_queries(a, i, 0);
         if (o->kind != ST_OBS_OPEN) {
-            act->ex[SPEC_LEG] = expect_of(a, k, SPEC_LEG, o->t);
-            act->ex[SPEC_TTL] = expect_of(a, k, SPEC_TTL, o->t);
+            double waited = act->own_queries ? 0.0 : o->t_end - o->t;
+            act->ex[SPEC_LEG] = expect_of(a, k, SPEC_LEG, o->t, waited);
+            act->ex[SPEC_TTL] = expect_of(a, k, SPEC_TTL, o->t, waited);
         }
         find_step(a, i);
         if (!act->from_cache)
@@ -485,6 +491,8 @@ struct st_analysis *st_analysis_new(const struct st_play *p)
         if (act->own_queries > 0) {
             fetch(a, k, act, o->kind == ST_OBS_OPEN);
             note_held(a, i);
+            if (k->st[SPEC_TTL].last == RS_TEMPFAIL)
+                k->fail_wait = o->t_end - o->t;
         }
     }
     return a;

@@ -146,7 +146,7 @@ const char *st_reason_text(enum reason r)
     case RS_UNKNOWN: return "the step that answered the last lookup is not known";
     case RS_FWD_FAILED: return "the forward host's last resolution failed";
     case RS_STARTUP: return "the start-up resolution's outcome is not seen";
-    case RS_HELD_OPEN: return "the fixture still held a question of it open";
+    case RS_IN_FLIGHT: return "a question of it was still in flight";
     case RS_TARGET_TEMPFAIL:
         return "the target answered a temporary failure although DNS gave a route";
     case RS_NONE: break;

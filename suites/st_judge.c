@@ -51,17 +51,19 @@ static enum st_verdict play_verdict(const struct st_clause *cl, const struct st_
     if (e->unsure_startup)
         st_ev_note(e, "%s: the first use of the forward host after start-up not judged: whether "
                       "the start-up resolution worked is not seen", name);
-    if (e->unsure_held)
-        st_ev_note(e, "%s: %zu action(s) after a timeout not judged: the fixture still held a "
-                      "question of that domain open (asked again after the step switch, it was "
-                      "attached to the timed-out one: fixtures/README.md section 6), which the "
-                      "target may have been waiting on", name, e->unsure_held);
+    if (e->unsure_flight)
+        st_ev_note(e, "%s: %zu lookup(s) after a temporary failure not judged: no query of "
+                      "their own, while a question of that domain was still in flight (the "
+                      "fixture held one open past its step, fixtures/README.md section 6, or the "
+                      "lookup waited about as long as the timed-out one before it): a resolver "
+                      "merging identical questions waits on it, which is no caching", name,
+                   e->unsure_flight);
     if (e->unsure_grain)
         st_ev_note(e, "%s: %zu action(s) less than %.0f s after a route ran out not judged: a "
                       "cache counting whole seconds may still serve it", name, e->unsure_grain,
                    ST_TTL_GRAIN);
     size_t other = e->unsure - e->unsure_span - e->unsure_tempfail - e->unsure_startup -
-                   e->unsure_grain - e->unsure_held;
+                   e->unsure_grain - e->unsure_flight;
     if (other)
         st_ev_note(e, "%s: %zu action(s) within %.2f s of a TTL boundary or step switch not "
                       "judged", name, other, a->tol);
@@ -97,7 +99,7 @@ static enum st_verdict judge_play(const struct st_clause *cl, enum st_spec spec,
                                   const struct st_analysis *a, struct st_ev *e)
 {
     e->judged = e->bad = e->unsure = e->unsure_span = e->unsure_tempfail = e->unseen = 0;
-    e->unsure_startup = e->unsure_grain = e->unsure_held = 0;
+    e->unsure_startup = e->unsure_grain = e->unsure_flight = 0;
     e->na = e->error = 0;
     if (a->p->error) {
         st_ev_note(e, "%s: %s", st_an_name(a), a->p->why);

@@ -25,12 +25,12 @@ static int concerns(const struct st_analysis *a, size_t i, int s, unsigned mask,
     if (!st_selected(&a->p->obs[i], sel))
         return 0;
     enum reason r = act->ex[s].reason;
-    if (r == RS_UNKNOWN || r == RS_TARGET_TEMPFAIL || r == RS_STARTUP || r == RS_HELD_OPEN) {
+    if (r == RS_UNKNOWN || r == RS_TARGET_TEMPFAIL || r == RS_STARTUP || r == RS_IN_FLIGHT) {
         e->unsure++;
         e->unsure_span += r == RS_UNKNOWN;
         e->unsure_tempfail += r == RS_TARGET_TEMPFAIL;
         e->unsure_startup += r == RS_STARTUP;
-        e->unsure_held += r == RS_HELD_OPEN;
+        e->unsure_flight += r == RS_IN_FLIGHT;
         return 0;
     }
     if (!(mask & M(act->ex[s].reason)))

@@ -37,6 +37,12 @@
  * where the name answers (fixtures/README.md section 6: dnsmasq's forward timeout, ~10 s). */
 #define ST_HELD_OPEN 10.0
 
+/* After a lookup that failed temporarily after waiting at least ST_WAIT_MIN s (a timeout), a
+ * lookup without a query of its own that waited at least ST_WAIT_SHARE of that long waited on
+ * a question in flight (a resolver in front merges identical questions), not on a cache. */
+#define ST_WAIT_MIN 0.5
+#define ST_WAIT_SHARE 0.75
+
 /* The two expectation passes: legacy and ttl. */
 enum { SPEC_LEG = 0, SPEC_TTL = 1 };
 
@@ -62,8 +68,9 @@ enum reason {
                           resolver gave up waiting): what it keeps, if anything, is unknown */
     RS_STARTUP,        /* legacy, first use of the forward host after start-up: whether the
                           start-up resolution succeeded is not seen (open() has no answer) */
-    RS_HELD_OPEN       /* after a temporary failure, while the fixture still holds a question
-                          of the key open (ST_HELD_OPEN): the target may be waiting on it */
+    RS_IN_FLIGHT       /* after a temporary failure, a lookup without a query of its own that
+                          may have waited on a question still in flight: the fixture held one
+                          open (ST_HELD_OPEN), or it waited as long as the failure before it */
 };
 #define M(r) (1u << (r))
 const char *st_reason_text(enum reason r);
@@ -110,6 +117,7 @@ struct key {
     double held_until;   /* real time: the fixture held a question of the key open after its
                             step had ended (a timeout step), so until then a lookup without a
                             query of its own may be waiting on it; 0 if never */
+    double fail_wait;    /* how long the last lookup that failed temporarily took (real time) */
 };
 
 struct expect {
@@ -181,7 +189,7 @@ struct st_ev {
     size_t exp_len, obs_len, ok_len, note_len;
     unsigned exp_lines, obs_lines, ok_lines, exp_more, obs_more, ok_more;
     size_t judged, bad, unsure, unsure_span, unsure_tempfail, unsure_startup, unsure_grain,
-        unsure_held;
+        unsure_flight;
     size_t unseen;                 /* answers the target could not show (st_answer.unseen) */
     int na, error;
 };
