@@ -45,9 +45,10 @@ need it, and installs Postfix again at the end (`MXTTL_REPORT_NO_EXIM=1` skips t
 machine where Postfix must stay). Each row below comes from that target's own full run (`mxttl
 run --target NAME --report docs/reports/NAME`); the Run column says when it ran, and marks a
 report that this generation did not re-run but kept from an earlier one. Timing-dependent
-verdicts (a resolver that counts TTLs in whole seconds serves a record up to a second past its
-TTL, or not, depending on where in the second it was cached) can differ from one run to the
-next; the tests (`ctest -L mta`, `ci/mta.sh`) assert only the stable ones.
+verdicts (a failure a resolver holds for one second shows only at a lookup within that second;
+an MTA's SMTP session reused or not) can differ from one run to the next; the tests (`ctest -L
+mta`, `ci/mta.sh`) assert only the stable ones. A resolver's whole-second clock is not one of
+them: SPEC.md allows the second it may add to a TTL, and the scenarios ask again after it.
 
 EOF
 
