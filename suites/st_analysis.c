@@ -199,9 +199,29 @@ static void add_window(struct st_analysis *a, double t, const struct ref *ref, i
     }
 }
 
+/* Real time: a query of the key logged under a step that had already ended when it came was
+ * attached by the fixture's front to a question still open from that step (a timeout: README
+ * section 6), and stays unanswered for a while. */
+static void note_held(struct st_analysis *a, size_t i)
+{
+    const struct st_obs *o = &a->p->obs[i];
+    struct key *k = &a->keys[a->acts[i].key];
+    for (size_t j = 0; j < o->nq && a->tol > 0; j++) {
+        int st = o->q[j].step;
+        if (!st_key_owns(k, o->q[j].name) || st < 0 || (size_t)st + 1 >= a->nsteps)
+            continue;
+        double t = q_time(a, o, &o->q[j]);
+        double end = (double)fx_scenario_step_time(a->sc, (size_t)st + 1) / 1000.0;
+        if (t > end + a->tol && t + ST_HELD_OPEN > k->held_until)
+            k->held_until = t + ST_HELD_OPEN;
+    }
+}
+
 /* Updates k's state after action act asked DNS. */
 static void fetch(struct st_analysis *a, struct key *k, const struct st_act *act, int at_open)
 {
+    size_t i = (size_t)(act - a->acts);
+    const struct st_obs *o = &a->p->obs[i];
     const struct ref *ref = &k->refs[act->fetch_step];
     enum reason r = act->step_known ? reason_of(ref) : RS_UNKNOWN;
     /* judged from the answer it produced: a target that gave up waiting for a route DNS gave
@@ -239,6 +259,9 @@ static void fetch(struct st_analysis *a, struct key *k, const struct st_act *act
     tt->exp_last = r == RS_VALID ? act->t_last + ref->ttl : act->t_last;
     if (r == RS_VALID)
         add_window(a, act->t_first, ref, act->key);
+    if (r == RS_TEMPFAIL)
+        k->fail_wait = o->t_end - o->t;
+    note_held(a, i);
 }
 
 /* Whether action i, whose queries fell in steps lo..hi, was answered from the cache: its
@@ -338,24 +361,6 @@ int st_step_in_force(const struct st_analysis *a, double t, size_t *step)
             return 0;
     }
     return 1;
-}
-
-/* Real time: a query of the key logged under a step that had already ended when it came was
- * attached by the fixture's front to a question still open from that step (a timeout: README
- * section 6), and stays unanswered for a while. */
-static void note_held(struct st_analysis *a, size_t i)
-{
-    const struct st_obs *o = &a->p->obs[i];
-    struct key *k = &a->keys[a->acts[i].key];
-    for (size_t j = 0; j < o->nq && a->tol > 0; j++) {
-        int st = o->q[j].step;
-        if (!st_key_owns(k, o->q[j].name) || st < 0 || (size_t)st + 1 >= a->nsteps)
-            continue;
-        double t = q_time(a, o, &o->q[j]);
-        double end = (double)fx_scenario_step_time(a->sc, (size_t)st + 1) / 1000.0;
-        if (t > end + a->tol && t + ST_HELD_OPEN > k->held_until)
-            k->held_until = t + ST_HELD_OPEN;
-    }
 }
 
 /* The own queries of action i: count, and first and last time (of the answering step's
@@ -488,12 +493,8 @@ struct st_analysis *st_analysis_new(const struct st_play *p)
             own_queries(a, i, 1);
         if (o->kind != ST_OBS_OPEN)
             k->st[SPEC_LEG].at_startup = 0;
-        if (act->own_queries > 0) {
+        if (act->own_queries > 0)
             fetch(a, k, act, o->kind == ST_OBS_OPEN);
-            note_held(a, i);
-            if (k->st[SPEC_TTL].last == RS_TEMPFAIL)
-                k->fail_wait = o->t_end - o->t;
-        }
     }
     return a;
 fail:

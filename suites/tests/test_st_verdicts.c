@@ -173,6 +173,22 @@ static void span_unsure_when_answer_fits_no_step(void **state)
     fx_scenario_free(sc);
 }
 
+/* Judges COM-6 (TTL mode) on play p of sc, which want says; a verdict that is no FAIL must
+ * say in its note that a question was still in flight. Frees p and sc. */
+static void com6_expect(struct st_play *p, struct fx_scenario *sc, enum st_verdict want,
+                        const char *what)
+{
+    struct st_clause_result cr = judge(p, "COM-6", ST_SPEC_TTL);
+    if (cr.verdict != want)
+        fail_msg("COM-6, %s: got %s (note: %s), want %s", what, st_verdict_str(cr.verdict),
+                 cr.note ? cr.note : "", st_verdict_str(want));
+    if (want != ST_FAIL && (!cr.note || !strstr(cr.note, "still in flight")))
+        fail_msg("COM-6, %s: note \"%s\" does not say why", what, cr.note ? cr.note : "");
+    result_clear(&cr);
+    st_play_clear(p);
+    fx_scenario_free(sc);
+}
+
 /* Knot Resolver on timeout.scn (observed): its question at 0.055 gets no answer; asked again
  * at 2.058, after the switch, the fixture's front attaches it to the open one (logged as step
  * 0, fixtures/README.md 6) and it stays unanswered; the lookup at 2.469 joins the resolver's
@@ -187,15 +203,7 @@ static void com6_question_held_open(const char *second, enum st_verdict want)
     play_add(&p, 0, 0.0, "tempfail", "MX slow.timeout.test 0 0.055");
     play_add(&p, 1, 1.335, "tempfail", second);
     play_add(&p, 2, 2.469, "tempfail", "");
-    struct st_clause_result cr = judge(&p, "COM-6", ST_SPEC_TTL);
-    if (cr.verdict != want)
-        fail_msg("COM-6 with \"%s\": got %s (note: %s), want %s", second,
-                 st_verdict_str(cr.verdict), cr.note ? cr.note : "", st_verdict_str(want));
-    if (want != ST_FAIL && (!cr.note || !strstr(cr.note, "still in flight")))
-        fail_msg("COM-6: note \"%s\" does not name the held question", cr.note ? cr.note : "");
-    result_clear(&cr);
-    st_play_clear(&p);
-    fx_scenario_free(sc);
+    com6_expect(&p, sc, want, second);
 }
 
 static void com6_held_open_not_judged(void **state)
@@ -219,15 +227,9 @@ static void com6_waited_in_flight(double second_end, enum st_verdict want)
     p.obs[p.nobs - 1].t_end = 1.0;
     play_add(&p, 1, 1.095, "tempfail", "");
     p.obs[p.nobs - 1].t_end = second_end;
-    struct st_clause_result cr = judge(&p, "COM-6", ST_SPEC_TTL);
-    if (cr.verdict != want)
-        fail_msg("COM-6, second lookup ending at %.3f s: got %s (note: %s), want %s", second_end,
-                 st_verdict_str(cr.verdict), cr.note ? cr.note : "", st_verdict_str(want));
-    if (want != ST_FAIL && (!cr.note || !strstr(cr.note, "still in flight")))
-        fail_msg("COM-6: note \"%s\" does not say why", cr.note ? cr.note : "");
-    result_clear(&cr);
-    st_play_clear(&p);
-    fx_scenario_free(sc);
+    char what[64];
+    snprintf(what, sizeof what, "second lookup ending at %.3f s", second_end);
+    com6_expect(&p, sc, want, what);
 }
 
 static void com6_waited_not_judged(void **state)
